@@ -1,0 +1,6 @@
+#pragma once
+/// @file
+/// @brief Everything in qcoach. Each layer also has its own umbrella header.
+
+#include "qcoach/core/core.hpp"
+#include "qcoach/statevector/statevector.hpp"

@@ -1,0 +1,226 @@
+#pragma once
+/// @file
+/// @brief SIMD kernel for dense gates (any k <= 6 targets, any controls).
+///
+/// Layout (see simd.hpp): a register holds C complex lanes; qubits below log2(C) are "low"
+/// (inside a register), the others "high". A gate is prepared once into a plan:
+///  - low controls are folded into the matrix (the gate becomes a dense gate on one more,
+///    low, qubit), so only high controls remain; they restrict which registers are visited;
+///  - the H high targets pick one of 2^H registers of a group; the L low targets mix lanes
+///    inside each register.
+/// For a group, output register j is
+///     out[j] = sum over j' (registers) and p (low-bit patterns) of coef[j][j'][p] * perm_p(in[j'])
+/// where perm_p moves lane l to lane l ^ deposit(p, low targets) and coef is a per-lane complex
+/// factor: for output lane l (low-target bits a), the matrix element of row (a, j) and column
+/// (a ^ p, j'). With no low targets this is the usual 2^H x 2^H matrix-vector product on whole
+/// registers; with a low target it is a per-lane product plus a lane shuffle.
+///
+/// Group g (one assignment of the qubits the gate does not touch, in steps of C amplitudes)
+/// starts at amplitude insert_zero_bits(g * C, high qubits) | control bits: walking g upward
+/// walks memory upward, so every register of the state is read and written once, in order.
+
+#include <array>
+#include <complex>
+#include <utility>
+#include <vector>
+
+#include "qcoach/core/aligned.hpp"
+#include "qcoach/core/bits.hpp"
+#include "qcoach/core/parallel.hpp"
+#include "qcoach/statevector/detail/kernel_scalar.hpp"
+#include "qcoach/statevector/detail/simd.hpp"
+#include "qcoach/statevector/gate.hpp"
+
+namespace qcoach::detail {
+
+#if QCOACH_HAS_SIMD
+
+/// A dense gate prepared for the SIMD kernel.
+template <class Real>
+struct dense_plan {
+    unsigned high_count = 0;             ///< H
+    unsigned low_mask = 0;               ///< bit q set for each low target q
+    std::vector<qubit_t> high_targets;   ///< bit j of a register index <-> qubit high_targets[j]
+    std::vector<qubit_t> inserted;       ///< high targets and high controls, ascending
+    index_t control_value = 0;           ///< values of the high controls
+    std::vector<index_t> offsets;        ///< amplitude offset of register j in a group
+    aligned_vector<Real> coef_re;        ///< [(j * 2^H + j') * 2^L + p] registers
+    aligned_vector<Real> coef_im;
+    bool usable = false;                 ///< false when the state is too small for this layout
+};
+
+/// Fold low controls into the matrix and build the per-lane coefficient tables.
+template <class Real>
+dense_plan<Real> make_dense_plan(qubit_t n, const gate_layout& lay_in, const std::complex<double>* m_in) {
+    constexpr unsigned low_bits = simd_low_qubits<Real>;
+    constexpr unsigned lanes = simd_lanes<Real>;
+    constexpr unsigned width = simd_width<Real>;
+    dense_plan<Real> plan;
+
+    // 1. Targets and matrix, with low controls promoted to targets.
+    std::vector<qubit_t> targets = lay_in.targets;
+    std::size_t dim = std::size_t{1} << targets.size();
+    std::vector<std::complex<double>> m(m_in, m_in + dim * dim);
+    std::vector<qubit_t> high_controls;
+    for (std::size_t c = 0; c < lay_in.controls.size(); ++c) {
+        const qubit_t q = lay_in.controls[c];
+        const unsigned v = lay_in.values[c];
+        if (q >= low_bits) {
+            high_controls.push_back(q);
+            if (v) plan.control_value |= index_t{1} << q;
+            continue;
+        }
+        // New top bit b of the matrix index is the control: act with m where b == v, else identity.
+        const std::size_t d2 = dim * 2;
+        std::vector<std::complex<double>> m2(d2 * d2, 0.0);
+        for (std::size_t r = 0; r < d2; ++r) {
+            for (std::size_t col = 0; col < d2; ++col) {
+                const unsigned br = static_cast<unsigned>(r / dim), bc = static_cast<unsigned>(col / dim);
+                if (br != bc) continue;
+                if (br == v) m2[r * d2 + col] = m[(r % dim) * dim + col % dim];
+                else if (r == col) m2[r * d2 + col] = 1.0;
+            }
+        }
+        m.swap(m2);
+        dim = d2;
+        targets.push_back(q);
+    }
+
+    // 2. Split targets into low (in-register) and high.
+    std::vector<unsigned> target_is_low(targets.size());
+    for (std::size_t i = 0; i < targets.size(); ++i) {
+        if (targets[i] < low_bits) {
+            plan.low_mask |= 1u << targets[i];
+            target_is_low[i] = 1;
+        } else {
+            plan.high_targets.push_back(targets[i]);
+        }
+    }
+    plan.high_count = static_cast<unsigned>(plan.high_targets.size());
+    plan.inserted = plan.high_targets;
+    plan.inserted.insert(plan.inserted.end(), high_controls.begin(), high_controls.end());
+    std::sort(plan.inserted.begin(), plan.inserted.end());
+    if (n < low_bits + plan.inserted.size()) return plan; // too few qubits: use the scalar path
+    plan.usable = true;
+
+    const unsigned nj = 1u << plan.high_count;
+    const unsigned np = 1u << std::popcount(plan.low_mask);
+    plan.offsets.resize(nj);
+    for (unsigned j = 0; j < nj; ++j) plan.offsets[j] = bits::scatter_bits(j, plan.high_targets);
+
+    // 3. Per-lane coefficients.
+    auto matrix_index = [&](unsigned lane, unsigned reg) {
+        std::size_t idx = 0;
+        unsigned h = 0;
+        for (std::size_t i = 0; i < targets.size(); ++i) {
+            const unsigned bit = target_is_low[i] ? (lane >> targets[i]) & 1u : (reg >> h++) & 1u;
+            idx |= std::size_t{bit} << i;
+        }
+        return idx;
+    };
+    plan.coef_re.assign(std::size_t{nj} * nj * np * width, Real(0));
+    plan.coef_im.assign(std::size_t{nj} * nj * np * width, Real(0));
+    for (unsigned j = 0; j < nj; ++j) {
+        for (unsigned jp = 0; jp < nj; ++jp) {
+            for (unsigned p = 0; p < np; ++p) {
+                const std::size_t slot = ((std::size_t{j} * nj + jp) * np + p) * width;
+                const unsigned x = deposit_bits(p, plan.low_mask);
+                for (unsigned lane = 0; lane < lanes; ++lane) {
+                    const std::complex<double> c = m[matrix_index(lane, j) * dim + matrix_index(lane ^ x, jp)];
+                    plan.coef_re[slot + 2 * lane] = static_cast<Real>(c.real());
+                    plan.coef_re[slot + 2 * lane + 1] = static_cast<Real>(c.real());
+                    plan.coef_im[slot + 2 * lane] = static_cast<Real>(-c.imag());
+                    plan.coef_im[slot + 2 * lane + 1] = static_cast<Real>(c.imag());
+                }
+            }
+        }
+    }
+    return plan;
+}
+
+/// out += coef[p] * perm_p(v) for every low pattern p (compile-time, so the shuffles are fixed).
+template <class Real, unsigned LowMask, std::size_t... P>
+inline void accumulate_patterns(rbatch<Real>& acc, const rbatch<Real>& v, const Real* re, const Real* im,
+                                std::index_sequence<P...>) noexcept {
+    constexpr unsigned width = simd_width<Real>;
+    ((acc = xsimd::fma(rbatch<Real>::load_aligned(re + P * width),
+                       permute_xor<2 * deposit_bits(static_cast<unsigned>(P), LowMask), Real>(v),
+                       xsimd::fma(rbatch<Real>::load_aligned(im + P * width),
+                                  permute_xor<(2 * deposit_bits(static_cast<unsigned>(P), LowMask)) ^ 1u, Real>(v), acc))),
+     ...);
+}
+
+template <class Real, unsigned H, unsigned LowMask>
+void dense_simd_kernel(std::complex<Real>* psi, qubit_t n, const dense_plan<Real>& plan, const exec_policy& pol) {
+    constexpr unsigned low_bits = simd_low_qubits<Real>;
+    constexpr unsigned width = simd_width<Real>;
+    constexpr unsigned nj = 1u << H;
+    constexpr unsigned np = 1u << std::popcount(LowMask);
+    const index_t groups = index_t{1} << (n - low_bits - plan.inserted.size());
+    const qubit_t* ins = plan.inserted.data();
+    const std::size_t ins_count = plan.inserted.size();
+    const index_t ctrl = plan.control_value;
+    std::array<index_t, nj> off{};
+    for (unsigned j = 0; j < nj; ++j) off[j] = plan.offsets[j];
+    const Real* cre = plan.coef_re.data();
+    const Real* cim = plan.coef_im.data();
+    const int threads = pol.threads_for(index_t{1} << n);
+#pragma omp parallel for num_threads(threads) schedule(static) if (threads > 1)
+    for (index_t g = 0; g < groups; ++g) {
+        index_t base = g << low_bits;
+        for (std::size_t i = 0; i < ins_count; ++i) base = bits::insert_zero_bit(base, ins[i]);
+        base |= ctrl;
+        std::array<rbatch<Real>, nj> in;
+        for (unsigned j = 0; j < nj; ++j) in[j] = load(psi + base + off[j]);
+        for (unsigned j = 0; j < nj; ++j) {
+            rbatch<Real> acc(Real(0));
+            for (unsigned jp = 0; jp < nj; ++jp) {
+                const std::size_t slot = (std::size_t{j} * nj + jp) * np * width;
+                accumulate_patterns<Real, LowMask>(acc, in[jp], cre + slot, cim + slot, std::make_index_sequence<np>{});
+            }
+            store(psi + base + off[j], acc);
+        }
+    }
+}
+
+/// Compile-time dispatch on (H, LowMask).
+template <class Real, unsigned H, unsigned LowMask = 0>
+void dense_simd_dispatch_low(std::complex<Real>* psi, qubit_t n, const dense_plan<Real>& plan, const exec_policy& pol) {
+    constexpr unsigned max_mask = (1u << simd_low_qubits<Real>) - 1;
+    if constexpr (LowMask > max_mask) {
+        (void)psi, (void)n, (void)plan, (void)pol;
+    } else {
+        if (plan.low_mask == LowMask) dense_simd_kernel<Real, H, LowMask>(psi, n, plan, pol);
+        else dense_simd_dispatch_low<Real, H, LowMask + 1>(psi, n, plan, pol);
+    }
+}
+
+template <class Real, unsigned H = 0>
+void dense_simd_dispatch(std::complex<Real>* psi, qubit_t n, const dense_plan<Real>& plan, const exec_policy& pol) {
+    if constexpr (H > max_dense_qubits) {
+        (void)psi, (void)n, (void)plan, (void)pol;
+    } else {
+        if (plan.high_count == H) dense_simd_dispatch_low<Real, H>(psi, n, plan, pol);
+        else dense_simd_dispatch<Real, H + 1>(psi, n, plan, pol);
+    }
+}
+
+#endif // QCOACH_HAS_SIMD
+
+/// Dense gate through the SIMD kernel when the layout allows it, else the scalar kernel.
+template <class Real>
+void dense_apply(std::complex<Real>* psi, qubit_t n, const gate_layout& lay, const std::complex<double>* m,
+                 const exec_policy& pol) {
+#if QCOACH_HAS_SIMD
+    if (pol.path == kernel_path::simd) {
+        const dense_plan<Real> plan = make_dense_plan<Real>(n, lay, m);
+        if (plan.usable && plan.high_count <= max_dense_qubits) {
+            dense_simd_dispatch<Real>(psi, n, plan, pol);
+            return;
+        }
+    }
+#endif
+    dense_scalar(psi, n, lay, m, pol);
+}
+
+} // namespace qcoach::detail
