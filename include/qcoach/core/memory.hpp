@@ -94,8 +94,16 @@ inline std::string format_bytes(std::uint64_t bytes) {
     return s;
 }
 
+/// Requests below this size are not compared with the available memory when no limit was set:
+/// finding the available memory means reading /proc/meminfo (~20 us, more than a small state
+/// costs to copy), and a request this small cannot be the one that exhausts the machine.
+inline constexpr std::uint64_t memory_check_threshold = std::uint64_t{64} << 20;
+
 /// @brief Throw memory_error unless `bytes` fits under the limit. `what` names the request.
+/// A limit set with set_memory_limit is always applied; the default limit (available memory)
+/// only to requests of at least memory_check_threshold bytes.
 inline void check_memory(std::uint64_t bytes, const std::string& what) {
+    if (detail::memory_limit_storage() == 0 && bytes < memory_check_threshold) return;
     const std::uint64_t limit = memory_limit();
     if (bytes > limit) {
         throw memory_error(what + " needs " + format_bytes(bytes) + " but the memory limit is " + format_bytes(limit) +
