@@ -399,3 +399,19 @@ TEST_CASE("measurement errors name the bad value", "[measure][errors]") {
     set_memory_limit(0);
     CHECK(sample(s, 100, 1).size() == 100);
 }
+
+TEST_CASE("samples come in an independent order, not sorted", "[measure][sample]") {
+    // For |+> every shot is 0 or 1 with probability 1/2 independently, so consecutive shots
+    // differ with probability 1/2: over N shots the number of changes is N/2 +- sqrt(N)/2.
+    StateVector<double> plus(1);
+    apply(plus, gates::h(0));
+    const std::size_t shots = 10000;
+    const auto s = sample(plus, shots, 99);
+    std::size_t changes = 0, ones = 0;
+    for (std::size_t i = 0; i < shots; ++i) {
+        ones += s[i];
+        if (i > 0 && s[i] != s[i - 1]) ++changes;
+    }
+    CHECK(std::abs(static_cast<double>(changes) - shots / 2.0) < 4 * 50.0);
+    CHECK(std::abs(static_cast<double>(ones) - shots / 2.0) < 4 * 50.0);
+}

@@ -228,20 +228,27 @@ void assign_sorted(const std::complex<Real>* psi, qubit_t n, const sample_table&
     }
 }
 
-/// Sorted (uniform * total, draw index) pairs for `shots` draws from Rng(seed), in draw order
-/// before sorting. Equal values map to equal outcomes, so the order among ties does not matter.
-inline std::vector<std::pair<double, index_t>> sorted_draws(std::size_t shots, std::uint64_t seed, double total) {
-    std::vector<std::pair<double, index_t>> d(shots);
-    Rng rng(seed);
-    for (std::size_t i = 0; i < shots; ++i) d[i] = {rng.uniform() * total, static_cast<index_t>(i)};
-    std::sort(d.begin(), d.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-    return d;
+/// `shots` ascending targets distributed as the order statistics of `shots` independent uniforms
+/// on [0, total), made in O(shots) without sorting: with E_0..E_shots independent Exp(1) draws
+/// and S_j = E_0 + ... + E_j, the ratios S_j / S_shots (j < shots) are distributed exactly as the
+/// sorted uniforms (Devroye, "Non-Uniform Random Variate Generation", 1986, ch. V.2).
+inline std::vector<double> sorted_targets(std::size_t shots, Rng& rng, double total) {
+    std::vector<double> u(shots);
+    double s = 0.0;
+    for (std::size_t i = 0; i < shots; ++i) {
+        s += -std::log(rng.uniform_pos());
+        u[i] = s;
+    }
+    s += -std::log(rng.uniform_pos());
+    const double scale = total / s;
+    for (double& x : u) x *= scale;
+    return u;
 }
 
 template <class Real>
 sample_table checked_sample_table(const StateVector<Real>& state, std::size_t shots, const exec_policy& pol) {
-    // Sorted draws (16 bytes) plus the result (8 bytes) per shot; saturate instead of overflowing.
-    constexpr std::uint64_t per_shot = sizeof(std::pair<double, index_t>) + sizeof(index_t);
+    // Sorted targets (8 bytes) plus the result (8 bytes) per shot; saturate instead of overflowing.
+    constexpr std::uint64_t per_shot = sizeof(double) + sizeof(index_t);
     const std::uint64_t bytes = shots > std::numeric_limits<std::uint64_t>::max() / per_shot
                                     ? std::numeric_limits<std::uint64_t>::max()
                                     : static_cast<std::uint64_t>(shots) * per_shot;
@@ -333,20 +340,25 @@ std::vector<double> marginal_probabilities(const StateVector<Real>& state, const
 
 /// @brief `shots` basis-state outcomes drawn from |amplitude|^2 / norm^2, in draw order.
 ///
-/// Uniforms come from one Rng(seed) in draw order and are sorted; outcomes are assigned by one
-/// sweep over the cumulative probabilities (see detail::assign_sorted). Cost O(2^n + shots log
-/// shots); the result is identical for every thread count. shots == 0 gives an empty vector.
+/// One Rng(seed) gives the order statistics of the uniforms directly (detail::sorted_targets),
+/// outcomes are assigned by one sweep over the cumulative probabilities (detail::assign_sorted)
+/// and put in a uniformly random order. Cost O(2^n + shots); the result is identical for every
+/// thread count. shots == 0 gives an empty vector.
 /// Throws value_error for a state of norm 0, memory_error when the shots do not fit in memory.
 template <precision Real>
 std::vector<index_t> sample(const StateVector<Real>& state, std::size_t shots, std::uint64_t seed,
                             const exec_policy& pol = default_policy()) {
     if (shots == 0) return {};
     const detail::sample_table t = detail::checked_sample_table(state, shots, pol);
-    const auto draws = detail::sorted_draws(shots, seed, t.total());
+    Rng rng(seed);
+    const auto targets = detail::sorted_targets(shots, rng, t.total());
     std::vector<index_t> out(shots);
     detail::assign_sorted(
-        state.data(), state.num_qubits(), t, static_cast<index_t>(shots), [&draws](index_t j) { return draws[j].first; },
-        [&draws, &out](index_t j, index_t z) { out[draws[j].second] = z; }, pol);
+        state.data(), state.num_qubits(), t, static_cast<index_t>(shots), [&targets](index_t j) { return targets[j]; },
+        [&out](index_t j, index_t z) { out[j] = z; }, pol);
+    // The multiset of outcomes is that of `shots` independent draws; a uniform random order
+    // (Fisher-Yates) makes the sequence one of independent draws too.
+    for (std::size_t i = shots - 1; i > 0; --i) std::swap(out[i], out[rng.below(i + 1)]);
     return out;
 }
 
@@ -357,11 +369,12 @@ std::vector<std::pair<index_t, std::size_t>> sample_counts(const StateVector<Rea
                                                            std::uint64_t seed, const exec_policy& pol = default_policy()) {
     if (shots == 0) return {};
     const detail::sample_table t = detail::checked_sample_table(state, shots, pol);
-    const auto draws = detail::sorted_draws(shots, seed, t.total());
-    // The outcome is non-decreasing in the uniform, so outcomes in sorted order come out sorted.
+    Rng rng(seed);
+    const auto targets = detail::sorted_targets(shots, rng, t.total());
+    // The outcome is non-decreasing in the target, so outcomes in target order come out sorted.
     std::vector<index_t> sorted(shots);
     detail::assign_sorted(
-        state.data(), state.num_qubits(), t, static_cast<index_t>(shots), [&draws](index_t j) { return draws[j].first; },
+        state.data(), state.num_qubits(), t, static_cast<index_t>(shots), [&targets](index_t j) { return targets[j]; },
         [&sorted](index_t j, index_t z) { sorted[j] = z; }, pol);
     std::vector<std::pair<index_t, std::size_t>> counts;
     for (std::size_t i = 0; i < shots; ++i) {
