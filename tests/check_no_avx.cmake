@@ -1,0 +1,17 @@
+# Fail when BINARY contains an instruction on a 256- or 512-bit register (AVX, AVX2, AVX-512).
+execute_process(COMMAND ${OBJDUMP} -d --no-show-raw-insn ${BINARY}
+  OUTPUT_VARIABLE asm RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "objdump failed on ${BINARY}")
+endif()
+string(REGEX MATCHALL "%[yz]mm[0-9]+" wide "${asm}")
+list(LENGTH wide count)
+string(REGEX MATCHALL "%xmm[0-9]+" sse "${asm}")
+list(LENGTH sse sse_count)
+message(STATUS "${BINARY}: ${count} AVX/AVX-512 register uses, ${sse_count} SSE register uses")
+if(count GREATER 0)
+  message(FATAL_ERROR "the portable build uses AVX or AVX-512 registers")
+endif()
+if(sse_count EQUAL 0)
+  message(FATAL_ERROR "no SSE code found: the check looked at the wrong binary")
+endif()
