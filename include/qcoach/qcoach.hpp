@@ -3,4 +3,5 @@
 /// @brief Everything in qcoach. Each layer also has its own umbrella header.
 
 #include "qcoach/core/core.hpp"
+#include "qcoach/qubo/qubo.hpp"
 #include "qcoach/statevector/statevector.hpp"
