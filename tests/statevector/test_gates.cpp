@@ -323,3 +323,39 @@ TEST_CASE("gate errors name the bad value", "[gates][errors]") {
     // Nothing changed the state.
     CHECK(s[0] == cd(1.0));
 }
+
+TEMPLATE_TEST_CASE("prefetching tiled walk agrees with the scalar kernels", "[gates][kernels][walk]", float, double) {
+    // On large states the kernels visit memory tile group by tile group and prefetch the next
+    // one. Shrink the tiles and lift the size threshold so that path runs on a small state.
+    auto& tune = detail::walk_tuning_storage();
+    const detail::walk_tuning saved = tune;
+    Rng rng(123);
+    const qubit_t n = 12;
+    const auto makers = all_gates();
+    for (std::uint64_t tile : {128u, 1024u}) {
+        tune.tile_bytes = tile;
+        tune.min_state_bytes = 0;
+        tune.near_bytes = 16;
+        tune.far_bytes = std::uint64_t{1} << 20;
+        for (const bool l1 : {true, false}) {
+            tune.prefetch_l1 = l1;
+            StateVector<TestType> a = test::random_state<TestType>(n, rng);
+            StateVector<TestType> b(a);
+            for (int step = 0; step < 80; ++step) {
+                const GateMaker& m = makers[rng.below(makers.size())];
+                const auto qs = placements(m.arity, n, rng);
+                const Gate g = m.make(qs[rng.below(qs.size())], rng);
+                exec_policy two = path_policy(kernel_path::simd);
+                two.threads = 2;
+                two.serial_cutoff = 0;
+                apply(a, g, two);
+                apply(b, g, path_policy(kernel_path::scalar));
+            }
+            double err = 0;
+            for (index_t i = 0; i < a.size(); ++i) err = std::max(err, static_cast<double>(std::abs(a[i] - b[i])));
+            INFO("tile " << tile << " bytes");
+            CHECK(err < (std::is_same_v<TestType, float> ? 1e-5 : 1e-12));
+        }
+    }
+    tune = saved;
+}

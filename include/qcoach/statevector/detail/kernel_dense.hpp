@@ -27,6 +27,7 @@
 #include "qcoach/core/aligned.hpp"
 #include "qcoach/core/bits.hpp"
 #include "qcoach/core/parallel.hpp"
+#include "qcoach/statevector/detail/group_walk.hpp"
 #include "qcoach/statevector/detail/kernel_scalar.hpp"
 #include "qcoach/statevector/detail/simd.hpp"
 #include "qcoach/statevector/gate.hpp"
@@ -138,48 +139,80 @@ dense_plan<Real> make_dense_plan(qubit_t n, const gate_layout& lay_in, const std
     return plan;
 }
 
-/// out += coef[p] * perm_p(v) for every low pattern p (compile-time, so the shuffles are fixed).
+/// Sum over the low patterns p of coef[p] * perm_p(v) (compile-time p, so the shuffles are
+/// fixed), added to acc. Terms are paired so the dependency chain stays short.
 template <class Real, unsigned LowMask, std::size_t... P>
-inline void accumulate_patterns(rbatch<Real>& acc, const rbatch<Real>& v, const Real* re, const Real* im,
-                                std::index_sequence<P...>) noexcept {
-    constexpr unsigned width = simd_width<Real>;
-    ((acc = xsimd::fma(rbatch<Real>::load_aligned(re + P * width),
-                       permute_xor<2 * deposit_bits(static_cast<unsigned>(P), LowMask), Real>(v),
-                       xsimd::fma(rbatch<Real>::load_aligned(im + P * width),
-                                  permute_xor<(2 * deposit_bits(static_cast<unsigned>(P), LowMask)) ^ 1u, Real>(v), acc))),
-     ...);
+inline rbatch<Real> pattern_terms(const rbatch<Real>& v, const rbatch<Real>* re, const rbatch<Real>* im,
+                                  std::index_sequence<P...>) noexcept {
+    return ((xsimd::fma(re[P], permute_xor<2 * deposit_bits(static_cast<unsigned>(P), LowMask), Real>(v),
+                        im[P] * permute_xor<(2 * deposit_bits(static_cast<unsigned>(P), LowMask)) ^ 1u, Real>(v))) +
+            ...);
 }
 
+/// The group body: load the 2^H registers, multiply by the per-lane coefficient matrix, store.
+/// Everything it uses is passed by value or through restrict-free local copies, so after
+/// inlining the compiler keeps offsets and (small) coefficient tables in registers instead of
+/// reloading them after every store to the state.
 template <class Real, unsigned H, unsigned LowMask>
-void dense_simd_kernel(std::complex<Real>* psi, qubit_t n, const dense_plan<Real>& plan, const exec_policy& pol) {
-    constexpr unsigned low_bits = simd_low_qubits<Real>;
-    constexpr unsigned width = simd_width<Real>;
-    constexpr unsigned nj = 1u << H;
-    constexpr unsigned np = 1u << std::popcount(LowMask);
-    const index_t groups = index_t{1} << (n - low_bits - plan.inserted.size());
-    const qubit_t* ins = plan.inserted.data();
-    const std::size_t ins_count = plan.inserted.size();
-    const index_t ctrl = plan.control_value;
-    std::array<index_t, nj> off{};
-    for (unsigned j = 0; j < nj; ++j) off[j] = plan.offsets[j];
-    const Real* cre = plan.coef_re.data();
-    const Real* cim = plan.coef_im.data();
-    const int threads = pol.threads_for(index_t{1} << n);
-#pragma omp parallel for num_threads(threads) schedule(static) if (threads > 1)
-    for (index_t g = 0; g < groups; ++g) {
-        index_t base = g << low_bits;
-        for (std::size_t i = 0; i < ins_count; ++i) base = bits::insert_zero_bit(base, ins[i]);
-        base |= ctrl;
+struct dense_body {
+    static constexpr unsigned nj = 1u << H;
+    static constexpr unsigned np = 1u << std::popcount(LowMask);
+    static constexpr std::size_t ncoef = std::size_t{nj} * nj * np;
+
+    template <class Coef>
+    static inline void run(std::complex<Real>* psi, index_t base, const std::array<index_t, nj>& off, const Coef& cre,
+                           const Coef& cim) noexcept {
         std::array<rbatch<Real>, nj> in;
         for (unsigned j = 0; j < nj; ++j) in[j] = load(psi + base + off[j]);
         for (unsigned j = 0; j < nj; ++j) {
-            rbatch<Real> acc(Real(0));
-            for (unsigned jp = 0; jp < nj; ++jp) {
-                const std::size_t slot = (std::size_t{j} * nj + jp) * np * width;
-                accumulate_patterns<Real, LowMask>(acc, in[jp], cre + slot, cim + slot, std::make_index_sequence<np>{});
+            // two accumulators halve the length of the dependency chain
+            rbatch<Real> acc0 = pattern_terms<Real, LowMask>(in[0], &cre[std::size_t{j} * nj * np], &cim[std::size_t{j} * nj * np],
+                                                             std::make_index_sequence<np>{});
+            if constexpr (nj > 1) {
+                rbatch<Real> acc1 = pattern_terms<Real, LowMask>(in[1], &cre[(std::size_t{j} * nj + 1) * np],
+                                                                 &cim[(std::size_t{j} * nj + 1) * np], std::make_index_sequence<np>{});
+                for (unsigned jp = 2; jp < nj; jp += 2) {
+                    acc0 += pattern_terms<Real, LowMask>(in[jp], &cre[(std::size_t{j} * nj + jp) * np],
+                                                         &cim[(std::size_t{j} * nj + jp) * np], std::make_index_sequence<np>{});
+                    acc1 += pattern_terms<Real, LowMask>(in[jp + 1], &cre[(std::size_t{j} * nj + jp + 1) * np],
+                                                         &cim[(std::size_t{j} * nj + jp + 1) * np], std::make_index_sequence<np>{});
+                }
+                acc0 += acc1;
             }
-            store(psi + base + off[j], acc);
+            store(psi + base + off[j], acc0);
         }
+    }
+};
+
+template <class Real, unsigned H, unsigned LowMask>
+void dense_simd_kernel(std::complex<Real>* psi, qubit_t n, const dense_plan<Real>& plan, const exec_policy& pol) {
+    using body = dense_body<Real, H, LowMask>;
+    constexpr unsigned width = simd_width<Real>;
+    constexpr std::size_t ncoef = body::ncoef;
+    std::array<index_t, body::nj> off{};
+    for (unsigned j = 0; j < body::nj; ++j) off[j] = plan.offsets[j];
+    group_walk walk;
+    walk.low_bits = simd_low_qubits<Real>;
+    walk.inserted = plan.inserted;
+    walk.ctrl_value = plan.control_value;
+    walk.offsets.assign(off.begin(), off.end());
+    walk.prepare(n, sizeof(std::complex<Real>));
+    if constexpr (ncoef <= 32) {
+        // Small matrices travel by value into the loop, where they stay in registers.
+        std::array<rbatch<Real>, ncoef> cre, cim;
+        for (std::size_t c = 0; c < ncoef; ++c) {
+            cre[c] = rbatch<Real>::load_aligned(plan.coef_re.data() + c * width);
+            cim[c] = rbatch<Real>::load_aligned(plan.coef_im.data() + c * width);
+        }
+        walk_groups(walk, psi, pol, [=](index_t base) { body::run(psi, base, off, cre, cim); });
+    } else {
+        const auto* cre = reinterpret_cast<const rbatch<Real>*>(plan.coef_re.data());
+        const auto* cim = reinterpret_cast<const rbatch<Real>*>(plan.coef_im.data());
+        struct view {
+            const rbatch<Real>* p;
+            const rbatch<Real>& operator[](std::size_t i) const noexcept { return p[i]; }
+        };
+        walk_groups(walk, psi, pol, [=](index_t base) { body::run(psi, base, off, view{cre}, view{cim}); });
     }
 }
 

@@ -9,6 +9,7 @@
 /// is not exactly 1 in every lane are touched: CZ on two high qubits reads and writes a quarter
 /// of the state, RZ all of it.
 
+#include <array>
 #include <complex>
 #include <span>
 #include <vector>
@@ -16,6 +17,7 @@
 #include "qcoach/core/aligned.hpp"
 #include "qcoach/core/bits.hpp"
 #include "qcoach/core/parallel.hpp"
+#include "qcoach/statevector/detail/group_walk.hpp"
 #include "qcoach/statevector/detail/kernel_scalar.hpp"
 #include "qcoach/statevector/detail/simd.hpp"
 
@@ -26,6 +28,26 @@ namespace qcoach::detail {
 /// Largest number of high qubits (targets and controls) the group form handles; above it the
 /// factor table would not fit in cache and the scalar kernel is used.
 inline constexpr unsigned diagonal_simd_max_high = 12;
+
+/// Walk with A (<= 4) factor registers held by value, so they stay in registers.
+template <class Real, unsigned A>
+void diagonal_walk(std::complex<Real>* psi, const group_walk& walk, const std::vector<index_t>& offsets,
+                   const aligned_vector<Real>& f_re, const aligned_vector<Real>& f_im, const exec_policy& pol) {
+    constexpr unsigned width = simd_width<Real>;
+    std::array<rbatch<Real>, A> fre, fim;
+    std::array<index_t, A> off;
+    for (unsigned a = 0; a < A; ++a) {
+        fre[a] = rbatch<Real>::load_aligned(f_re.data() + a * width);
+        fim[a] = rbatch<Real>::load_aligned(f_im.data() + a * width);
+        off[a] = offsets[a];
+    }
+    walk_groups(walk, psi, pol, [=](index_t base) {
+        for (unsigned a = 0; a < A; ++a) {
+            std::complex<Real>* p = psi + base + off[a];
+            store(p, cmul(fre[a], fim[a], load(p)));
+        }
+    });
+}
 
 template <class Real>
 bool diagonal_simd(std::complex<Real>* psi, qubit_t n, const gate_layout& lay, const std::complex<double>* d,
@@ -91,23 +113,28 @@ bool diagonal_simd(std::complex<Real>* psi, qubit_t n, const gate_layout& lay, c
     const std::size_t active = offsets.size();
     if (active == 0) return true;
 
-    const index_t groups = index_t{1} << (n - low_bits - inserted.size());
-    const qubit_t* ins = inserted.data();
-    const std::size_t ins_count = inserted.size();
-    const index_t* off = offsets.data();
-    const Real* fre = f_re.data();
-    const Real* fim = f_im.data();
-    const int threads = pol.threads_for(index_t{1} << n);
-#pragma omp parallel for num_threads(threads) schedule(static) if (threads > 1)
-    for (index_t g = 0; g < groups; ++g) {
-        index_t base = g << low_bits;
-        for (std::size_t i = 0; i < ins_count; ++i) base = bits::insert_zero_bit(base, ins[i]);
-        base |= ctrl_value;
-        for (std::size_t a = 0; a < active; ++a) {
-            std::complex<Real>* p = psi + base + off[a];
-            const rbatch<Real> v = load(p);
-            store(p, cmul(rbatch<Real>::load_aligned(fre + a * width), rbatch<Real>::load_aligned(fim + a * width), v));
-        }
+    group_walk walk;
+    walk.low_bits = low_bits;
+    walk.inserted = inserted;
+    walk.ctrl_value = ctrl_value;
+    walk.offsets = offsets;
+    walk.prepare(n, sizeof(std::complex<Real>));
+    switch (active) {
+    case 1: diagonal_walk<Real, 1>(psi, walk, offsets, f_re, f_im, pol); break;
+    case 2: diagonal_walk<Real, 2>(psi, walk, offsets, f_re, f_im, pol); break;
+    case 3: diagonal_walk<Real, 3>(psi, walk, offsets, f_re, f_im, pol); break;
+    case 4: diagonal_walk<Real, 4>(psi, walk, offsets, f_re, f_im, pol); break;
+    default: {
+        const index_t* off = offsets.data();
+        const Real* fre = f_re.data();
+        const Real* fim = f_im.data();
+        walk_groups(walk, psi, pol, [=](index_t base) {
+            for (std::size_t a = 0; a < active; ++a) {
+                std::complex<Real>* p = psi + base + off[a];
+                store(p, cmul(rbatch<Real>::load_aligned(fre + a * width), rbatch<Real>::load_aligned(fim + a * width), load(p)));
+            }
+        });
+    }
     }
     return true;
 }
