@@ -327,8 +327,8 @@ TEST_CASE("gate errors name the bad value", "[gates][errors]") {
 TEMPLATE_TEST_CASE("prefetching tiled walk agrees with the scalar kernels", "[gates][kernels][walk]", float, double) {
     // On large states the kernels visit memory tile group by tile group and prefetch the next
     // one. Shrink the tiles and lift the size threshold so that path runs on a small state.
-    auto& tune = detail::walk_tuning_storage();
-    const detail::walk_tuning saved = tune;
+    auto& tune = detail::kernel_tuning_storage();
+    const detail::kernel_tuning saved = tune;
     Rng rng(123);
     const qubit_t n = 12;
     const auto makers = all_gates();
@@ -339,6 +339,7 @@ TEMPLATE_TEST_CASE("prefetching tiled walk agrees with the scalar kernels", "[ga
         tune.far_bytes = std::uint64_t{1} << 20;
         for (const bool l1 : {true, false}) {
             tune.prefetch_l1 = l1;
+            tune.planar_min_high = l1 ? 1 : 3; // the planar kernel also for 1-qubit gates, or only from 3
             StateVector<TestType> a = test::random_state<TestType>(n, rng);
             StateVector<TestType> b(a);
             for (int step = 0; step < 80; ++step) {

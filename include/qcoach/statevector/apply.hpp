@@ -10,7 +10,7 @@
 
 #include "qcoach/core/error.hpp"
 #include "qcoach/core/parallel.hpp"
-#include "qcoach/statevector/detail/kernel_dense.hpp"
+#include "qcoach/statevector/detail/dense_apply.hpp"
 #include "qcoach/statevector/detail/kernel_diagonal.hpp"
 #include "qcoach/statevector/gate.hpp"
 #include "qcoach/statevector/state.hpp"

@@ -42,8 +42,10 @@
 
 namespace qcoach::detail {
 
-/// Tuning of the walk (bytes, not qubits, so that float and double behave alike).
-struct walk_tuning {
+/// Tuning of the kernels: the walk (bytes, not qubits, so that float and double behave alike)
+/// and the choice of dense kernel. The defaults come from the benchmarks; tests change them to
+/// reach every path on small states.
+struct kernel_tuning {
     /// Tile size in bytes (a power of two).
     std::uint64_t tile_bytes = 4096;
     /// Prefetching is used only when some touched high qubit has a pair distance in
@@ -55,10 +57,13 @@ struct walk_tuning {
     /// States smaller than this stay in the last-level cache; no prefetch is issued.
     std::uint64_t min_state_bytes = std::uint64_t{16} << 20;
     bool prefetch = true;
+    /// Dense gates with at least this many high targets (and none inside a register) use the
+    /// three-multiplication planar kernel (kernel_dense_planar.hpp); 0 disables it.
+    unsigned planar_min_high = 2;
 };
 
-inline walk_tuning& walk_tuning_storage() noexcept {
-    static walk_tuning t{};
+inline kernel_tuning& kernel_tuning_storage() noexcept {
+    static kernel_tuning t{};
     return t;
 }
 
@@ -83,7 +88,7 @@ struct group_walk {
     /// Compute the tiling for a state of n qubits and amplitudes of `amp_bytes` bytes.
     void prepare(qubit_t n_qubits, std::size_t amp_bytes) {
         n = n_qubits;
-        const walk_tuning& tune = walk_tuning_storage();
+        const kernel_tuning& tune = kernel_tuning_storage();
         const unsigned line_amps_log = static_cast<unsigned>(std::countr_zero(64 / amp_bytes));
         unsigned tb = static_cast<unsigned>(std::countr_zero(tune.tile_bytes / amp_bytes));
         tb = std::max(tb, low_bits);

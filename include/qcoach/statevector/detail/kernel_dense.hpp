@@ -240,20 +240,4 @@ void dense_simd_dispatch(std::complex<Real>* psi, qubit_t n, const dense_plan<Re
 
 #endif // QCOACH_HAS_SIMD
 
-/// Dense gate through the SIMD kernel when the layout allows it, else the scalar kernel.
-template <class Real>
-void dense_apply(std::complex<Real>* psi, qubit_t n, const gate_layout& lay, const std::complex<double>* m,
-                 const exec_policy& pol) {
-#if QCOACH_HAS_SIMD
-    if (pol.path == kernel_path::simd) {
-        const dense_plan<Real> plan = make_dense_plan<Real>(n, lay, m);
-        if (plan.usable && plan.high_count <= max_dense_qubits) {
-            dense_simd_dispatch<Real>(psi, n, plan, pol);
-            return;
-        }
-    }
-#endif
-    dense_scalar(psi, n, lay, m, pol);
-}
-
 } // namespace qcoach::detail
