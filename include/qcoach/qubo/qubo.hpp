@@ -17,4 +17,5 @@
 #include "qcoach/qubo/model.hpp"
 #include "qcoach/qubo/penalty.hpp"
 #include "qcoach/qubo/slack.hpp"
+#include "qcoach/qubo/solver.hpp"
 #include "qcoach/qubo/vartype.hpp"
