@@ -10,6 +10,7 @@
 
 #include "qcoach/core/error.hpp"
 #include "qcoach/core/parallel.hpp"
+#include "qcoach/core/small_vector.hpp"
 #include "qcoach/statevector/detail/dense_apply.hpp"
 #include "qcoach/statevector/detail/kernel_diagonal.hpp"
 #include "qcoach/statevector/gate.hpp"
@@ -56,7 +57,7 @@ void apply(StateVector<Real>& psi, const Gate& g, const exec_policy& pol = defau
     } else {
         // Eigen stores column-major; the kernels take row-major.
         const Eigen::Index d = g.mat.rows();
-        std::vector<std::complex<double>> rm(static_cast<std::size_t>(d * d));
+        small_vector<std::complex<double>, 64> rm(static_cast<std::size_t>(d * d));
         for (Eigen::Index r = 0; r < d; ++r)
             for (Eigen::Index c = 0; c < d; ++c) rm[static_cast<std::size_t>(r * d + c)] = g.mat(r, c);
         detail::dense_apply(psi.data(), psi.num_qubits(), lay, rm.data(), pol);

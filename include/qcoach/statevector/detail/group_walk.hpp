@@ -34,10 +34,12 @@
 #include <algorithm>
 #include <bit>
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include "qcoach/core/bits.hpp"
 #include "qcoach/core/parallel.hpp"
+#include "qcoach/core/small_vector.hpp"
 #include "qcoach/core/types.hpp"
 
 namespace qcoach::detail {
@@ -71,16 +73,18 @@ inline kernel_tuning& kernel_tuning_storage() noexcept {
 struct group_walk {
     unsigned low_bits = 0;              ///< log2 of amplitudes per register
     qubit_t n = 0;
-    std::vector<qubit_t> inserted;      ///< high targets and high controls, ascending
+    small_vector<qubit_t, 16> inserted; ///< high targets and high controls, ascending
     index_t ctrl_value = 0;             ///< set bits of the high controls
-    std::vector<index_t> offsets;       ///< stream offsets of a group (amplitudes)
+    small_vector<index_t, 16> offsets;  ///< stream offsets of a group (amplitudes)
 
     // derived by prepare()
     unsigned tile_bits = 0;
-    std::vector<qubit_t> far_inserted;  ///< inserted qubits >= tile_bits
+    small_vector<qubit_t, 16> far_inserted; ///< inserted qubits >= tile_bits
     index_t far_ctrl_value = 0;
-    std::vector<index_t> near_bases;    ///< base of each group inside a tile group
-    std::vector<index_t> lines;         ///< touched line starts of a tile group (amplitudes, ascending)
+    index_t near_mask = 0;              ///< in-register bits and near inserted qubits
+    index_t near_ctrl = 0;              ///< set bits of the near controls
+    index_t near_groups = 0;            ///< groups per tile group
+    small_vector<index_t, 128> lines;   ///< touched line starts of a tile group (amplitudes, ascending)
     index_t tile_groups = 0;
     bool prefetch = false;
     bool prefetch_l1 = true;
@@ -89,8 +93,19 @@ struct group_walk {
     void prepare(qubit_t n_qubits, std::size_t amp_bytes) {
         n = n_qubits;
         const kernel_tuning& tune = kernel_tuning_storage();
-        const unsigned line_amps_log = static_cast<unsigned>(std::countr_zero(64 / amp_bytes));
-        unsigned tb = static_cast<unsigned>(std::countr_zero(tune.tile_bytes / amp_bytes));
+        const std::uint64_t state_bytes = (std::uint64_t{1} << n) * amp_bytes;
+        bool middle = false;
+        for (qubit_t q : inserted) {
+            const std::uint64_t distance = (std::uint64_t{1} << q) * amp_bytes;
+            middle = middle || (distance >= tune.near_bytes && distance < tune.far_bytes);
+        }
+        prefetch = tune.prefetch && state_bytes >= tune.min_state_bytes && middle;
+        prefetch_l1 = tune.prefetch_l1;
+
+        // With prefetching, a tile is tune.tile_bytes. Without, tiles only split the work
+        // between threads: up to 2^8 tile groups, each at least 16 registers.
+        unsigned tb = prefetch ? static_cast<unsigned>(std::countr_zero(tune.tile_bytes / amp_bytes))
+                               : std::max<unsigned>(n > 8 ? n - 8 : 0, std::min<unsigned>(n, low_bits + 4));
         tb = std::max(tb, low_bits);
         // The tile bits must leave room for the inserted far qubits.
         std::size_t near_count = 0;
@@ -101,7 +116,6 @@ struct group_walk {
         // recount with the final tile size
         near_count = 0;
         far_inserted.clear();
-        far_ctrl_value = 0;
         for (qubit_t q : inserted) {
             if (q < tb) ++near_count;
             else far_inserted.push_back(q);
@@ -109,30 +123,28 @@ struct group_walk {
         tile_bits = tb;
         const index_t far_mask = ~((index_t{1} << tb) - 1);
         far_ctrl_value = ctrl_value & far_mask;
-        const index_t near_ctrl = ctrl_value & ~far_mask;
-        std::vector<qubit_t> near_ins(inserted.begin(), inserted.begin() + static_cast<std::ptrdiff_t>(near_count));
-        const index_t near_groups = index_t{1} << (tb - low_bits - near_count);
-        near_bases.resize(near_groups);
-        for (index_t g = 0; g < near_groups; ++g) near_bases[g] = bits::insert_zero_bits(g << low_bits, near_ins) | near_ctrl;
+        near_ctrl = ctrl_value & ~far_mask;
+        near_mask = (index_t{1} << low_bits) - 1;
+        for (std::size_t i = 0; i < near_count; ++i) near_mask |= index_t{1} << inserted[i];
+        near_groups = index_t{1} << (tb - low_bits - near_count);
         tile_groups = index_t{1} << (n - tb - far_inserted.size());
+        prefetch = prefetch && tile_groups > 1;
 
-        const std::uint64_t state_bytes = (std::uint64_t{1} << n) * amp_bytes;
-        bool middle = false;
-        for (qubit_t q : inserted) {
-            const std::uint64_t distance = (std::uint64_t{1} << q) * amp_bytes;
-            middle = middle || (distance >= tune.near_bytes && distance < tune.far_bytes);
-        }
-        prefetch = tune.prefetch && tile_groups > 1 && state_bytes >= tune.min_state_bytes && middle;
-        prefetch_l1 = tune.prefetch_l1;
         lines.clear();
         if (prefetch) {
+            const unsigned line_amps_log = static_cast<unsigned>(std::countr_zero(64 / amp_bytes));
             const index_t line_amps = index_t{1} << line_amps_log;
-            for (index_t b : near_bases)
-                for (index_t off : offsets) lines.push_back((b + off) & ~(line_amps - 1));
+            index_t b = 0;
+            for (index_t g = 0; g < near_groups; ++g, b = next_near(b))
+                for (index_t off : offsets) lines.push_back(((b | near_ctrl) + off) & ~(line_amps - 1));
             std::sort(lines.begin(), lines.end());
             lines.erase(std::unique(lines.begin(), lines.end()), lines.end());
         }
     }
+
+    /// The next group base inside a tile: count up in the bits that are neither in-register
+    /// nor near inserted qubits ((b | M) + 1 carries through the masked bits, & ~M clears them).
+    index_t next_near(index_t b) const noexcept { return ((b | near_mask) + 1) & ~near_mask; }
 
     index_t tile_base(index_t tg) const noexcept {
         index_t b = tg << tile_bits;
@@ -141,19 +153,53 @@ struct group_walk {
     }
 };
 
-/// Call body(base) for every group of the walk, with the prefetching and threading described
-/// in the file comment. `psi` is only used to form prefetch addresses.
+/// Groups of tile groups [begin, end). Everything the loop reads is copied into locals first,
+/// the body included: a store to the state could otherwise alias them in the compiler's eyes,
+/// forcing a reload of every coefficient and mask after each store.
 template <class T, class Body>
-void walk_groups(const group_walk& w, const T* psi, const exec_policy& pol, Body&& body) {
-    const int threads = pol.threads_for(index_t{1} << w.n);
-    const index_t tgs = w.tile_groups;
-    const index_t* near = w.near_bases.data();
-    const index_t ng = static_cast<index_t>(w.near_bases.size());
+inline void walk_range(const group_walk& w, index_t begin, index_t end, const T* psi, Body body) {
+    const index_t ng = w.near_groups;
+    const index_t near_mask = w.near_mask;
+    const index_t near_ctrl = w.near_ctrl;
     const index_t* lines = w.lines.data();
     const index_t nl = static_cast<index_t>(w.lines.size());
     const bool prefetch = w.prefetch;
     const bool l1 = w.prefetch_l1;
-#pragma omp parallel num_threads(threads) if (threads > 1)
+    for (index_t tg = begin; tg < end; ++tg) {
+        const index_t tbase = w.tile_base(tg);
+        index_t b = 0; // group base inside the tile: counts up around the masked bits
+        if (prefetch && tg + 1 < end) {
+            const T* next = psi + w.tile_base(tg + 1);
+            // Spread the next tile group's nl lines evenly over this one's ng groups (a
+            // Bresenham walk: no division in the loop).
+            index_t done = 0, err = 0;
+            for (index_t g = 0; g < ng; ++g, b = ((b | near_mask) + 1) & ~near_mask) {
+                err += nl;
+                while (err >= ng) {
+                    err -= ng;
+                    if (l1) __builtin_prefetch(next + lines[done++], 1, 3);
+                    else __builtin_prefetch(next + lines[done++], 1, 2);
+                }
+                body(tbase + (b | near_ctrl));
+            }
+        } else {
+            for (index_t g = 0; g < ng; ++g, b = ((b | near_mask) + 1) & ~near_mask) body(tbase + (b | near_ctrl));
+        }
+    }
+}
+
+/// Call body(base) for every group of the walk, with the prefetching and threading described
+/// in the file comment. `psi` is only used to form prefetch addresses.
+template <class T, class Body>
+void walk_groups(const group_walk& w, const T* psi, const exec_policy& pol, const Body& body) {
+    const int threads = pol.threads_for(index_t{1} << w.n);
+    const index_t tgs = w.tile_groups;
+    // Small states skip the OpenMP runtime entirely.
+    if (threads <= 1 || tgs == 1) {
+        walk_range(w, 0, tgs, psi, body);
+        return;
+    }
+#pragma omp parallel num_threads(threads)
     {
 #if defined(_OPENMP)
         const index_t nt = static_cast<index_t>(omp_get_num_threads());
@@ -161,27 +207,7 @@ void walk_groups(const group_walk& w, const T* psi, const exec_policy& pol, Body
 #else
         const index_t nt = 1, id = 0;
 #endif
-        const index_t begin = tgs * id / nt, end = tgs * (id + 1) / nt;
-        for (index_t tg = begin; tg < end; ++tg) {
-            const index_t tbase = w.tile_base(tg);
-            if (prefetch && tg + 1 < end) {
-                const T* next = psi + w.tile_base(tg + 1);
-                // Spread the next tile group's nl lines evenly over this one's ng groups
-                // (a Bresenham walk: no division in the loop).
-                index_t done = 0, err = 0;
-                for (index_t g = 0; g < ng; ++g) {
-                    err += nl;
-                    while (err >= ng) {
-                        err -= ng;
-                        if (l1) __builtin_prefetch(next + lines[done++], 1, 3);
-                        else __builtin_prefetch(next + lines[done++], 1, 2);
-                    }
-                    body(tbase + near[g]);
-                }
-            } else {
-                for (index_t g = 0; g < ng; ++g) body(tbase + near[g]);
-            }
-        }
+        walk_range(w, tgs * id / nt, tgs * (id + 1) / nt, psi, body);
     }
 }
 

@@ -27,6 +27,7 @@
 #include "qcoach/core/aligned.hpp"
 #include "qcoach/core/bits.hpp"
 #include "qcoach/core/parallel.hpp"
+#include "qcoach/core/small_vector.hpp"
 #include "qcoach/statevector/detail/group_walk.hpp"
 #include "qcoach/statevector/detail/kernel_scalar.hpp"
 #include "qcoach/statevector/detail/simd.hpp"
@@ -41,12 +42,13 @@ template <class Real>
 struct dense_plan {
     unsigned high_count = 0;             ///< H
     unsigned low_mask = 0;               ///< bit q set for each low target q
-    std::vector<qubit_t> high_targets;   ///< bit j of a register index <-> qubit high_targets[j]
-    std::vector<qubit_t> inserted;       ///< high targets and high controls, ascending
+    small_vector<qubit_t, 8> high_targets; ///< bit j of a register index <-> qubit high_targets[j]
+    small_vector<qubit_t, 16> inserted;    ///< high targets and high controls, ascending
     index_t control_value = 0;           ///< values of the high controls
-    std::vector<index_t> offsets;        ///< amplitude offset of register j in a group
-    aligned_vector<Real> coef_re;        ///< [(j * 2^H + j') * 2^L + p] registers
-    aligned_vector<Real> coef_im;
+    small_vector<index_t, 16> offsets;     ///< amplitude offset of register j in a group
+    /// Per-lane coefficient registers, [(j * 2^H + j') * 2^L + p]; small tables live inline.
+    aligned_small_buffer<Real, 512> coef_re;
+    aligned_small_buffer<Real, 512> coef_im;
     bool usable = false;                 ///< false when the state is too small for this layout
 };
 
@@ -59,10 +61,10 @@ dense_plan<Real> make_dense_plan(qubit_t n, const gate_layout& lay_in, const std
     dense_plan<Real> plan;
 
     // 1. Targets and matrix, with low controls promoted to targets.
-    std::vector<qubit_t> targets = lay_in.targets;
+    small_vector<qubit_t, 16> targets(lay_in.targets.begin(), lay_in.targets.end());
     std::size_t dim = std::size_t{1} << targets.size();
-    std::vector<std::complex<double>> m(m_in, m_in + dim * dim);
-    std::vector<qubit_t> high_controls;
+    small_vector<std::complex<double>, 64> m(m_in, m_in + dim * dim);
+    small_vector<qubit_t, 16> high_controls;
     for (std::size_t c = 0; c < lay_in.controls.size(); ++c) {
         const qubit_t q = lay_in.controls[c];
         const unsigned v = lay_in.values[c];
@@ -73,7 +75,7 @@ dense_plan<Real> make_dense_plan(qubit_t n, const gate_layout& lay_in, const std
         }
         // New top bit b of the matrix index is the control: act with m where b == v, else identity.
         const std::size_t d2 = dim * 2;
-        std::vector<std::complex<double>> m2(d2 * d2, 0.0);
+        small_vector<std::complex<double>, 64> m2(d2 * d2, 0.0);
         for (std::size_t r = 0; r < d2; ++r) {
             for (std::size_t col = 0; col < d2; ++col) {
                 const unsigned br = static_cast<unsigned>(r / dim), bc = static_cast<unsigned>(col / dim);
@@ -82,13 +84,13 @@ dense_plan<Real> make_dense_plan(qubit_t n, const gate_layout& lay_in, const std
                 else if (r == col) m2[r * d2 + col] = 1.0;
             }
         }
-        m.swap(m2);
+        m = std::move(m2);
         dim = d2;
         targets.push_back(q);
     }
 
     // 2. Split targets into low (in-register) and high.
-    std::vector<unsigned> target_is_low(targets.size());
+    small_vector<unsigned, 16> target_is_low(targets.size());
     for (std::size_t i = 0; i < targets.size(); ++i) {
         if (targets[i] < low_bits) {
             plan.low_mask |= 1u << targets[i];
@@ -98,7 +100,7 @@ dense_plan<Real> make_dense_plan(qubit_t n, const gate_layout& lay_in, const std
         }
     }
     plan.high_count = static_cast<unsigned>(plan.high_targets.size());
-    plan.inserted = plan.high_targets;
+    plan.inserted.assign(plan.high_targets.begin(), plan.high_targets.end());
     plan.inserted.insert(plan.inserted.end(), high_controls.begin(), high_controls.end());
     std::sort(plan.inserted.begin(), plan.inserted.end());
     if (n < low_bits + plan.inserted.size()) return plan; // too few qubits: use the scalar path

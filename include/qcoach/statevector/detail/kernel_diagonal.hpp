@@ -17,6 +17,7 @@
 #include "qcoach/core/aligned.hpp"
 #include "qcoach/core/bits.hpp"
 #include "qcoach/core/parallel.hpp"
+#include "qcoach/core/small_vector.hpp"
 #include "qcoach/statevector/detail/group_walk.hpp"
 #include "qcoach/statevector/detail/kernel_scalar.hpp"
 #include "qcoach/statevector/detail/simd.hpp"
@@ -30,15 +31,15 @@ namespace qcoach::detail {
 inline constexpr unsigned diagonal_simd_max_high = 12;
 
 /// Walk with A (<= 4) factor registers held by value, so they stay in registers.
-template <class Real, unsigned A>
-void diagonal_walk(std::complex<Real>* psi, const group_walk& walk, const std::vector<index_t>& offsets,
-                   const aligned_vector<Real>& f_re, const aligned_vector<Real>& f_im, const exec_policy& pol) {
+template <class Real, unsigned A, class Offsets, class Factors>
+void diagonal_walk(std::complex<Real>* psi, const group_walk& walk, const Offsets& offsets, const Factors& f_re,
+                   const Factors& f_im, const exec_policy& pol) {
     constexpr unsigned width = simd_width<Real>;
     std::array<rbatch<Real>, A> fre, fim;
     std::array<index_t, A> off;
     for (unsigned a = 0; a < A; ++a) {
-        fre[a] = rbatch<Real>::load_aligned(f_re.data() + a * width);
-        fim[a] = rbatch<Real>::load_aligned(f_im.data() + a * width);
+        fre[a] = rbatch<Real>::load_unaligned(f_re.data() + a * width);
+        fim[a] = rbatch<Real>::load_unaligned(f_im.data() + a * width);
         off[a] = offsets[a];
     }
     walk_groups(walk, psi, pol, [=](index_t base) {
@@ -58,7 +59,7 @@ bool diagonal_simd(std::complex<Real>* psi, qubit_t n, const gate_layout& lay, c
 
     // Low controls become lane conditions; high controls restrict the groups.
     unsigned low_ctrl_mask = 0, low_ctrl_value = 0;
-    std::vector<qubit_t> high_q, inserted;
+    small_vector<qubit_t, 16> high_q, inserted;
     index_t ctrl_value = 0;
     for (std::size_t c = 0; c < lay.controls.size(); ++c) {
         const qubit_t q = lay.controls[c];
@@ -70,7 +71,7 @@ bool diagonal_simd(std::complex<Real>* psi, qubit_t n, const gate_layout& lay, c
             if (lay.values[c]) ctrl_value |= index_t{1} << q;
         }
     }
-    std::vector<int> high_pos(lay.targets.size(), -1);
+    small_vector<int, 16> high_pos(lay.targets.size(), -1);
     for (std::size_t i = 0; i < lay.targets.size(); ++i) {
         if (lay.targets[i] >= low_bits) {
             high_pos[i] = static_cast<int>(high_q.size());
@@ -83,8 +84,8 @@ bool diagonal_simd(std::complex<Real>* psi, qubit_t n, const gate_layout& lay, c
 
     // Factor registers for each high combination; keep only those that change something.
     const unsigned combos = 1u << high_q.size();
-    aligned_vector<Real> f_re, f_im;
-    std::vector<index_t> offsets;
+    small_vector<Real, 256> f_re, f_im;
+    small_vector<index_t, 64> offsets;
     f_re.reserve(std::size_t{combos} * width);
     f_im.reserve(std::size_t{combos} * width);
     for (unsigned h = 0; h < combos; ++h) {
@@ -106,8 +107,10 @@ bool diagonal_simd(std::complex<Real>* psi, qubit_t n, const gate_layout& lay, c
             im[2 * lane + 1] = static_cast<Real>(f.imag());
         }
         if (identity) continue;
-        f_re.insert(f_re.end(), re, re + width);
-        f_im.insert(f_im.end(), im, im + width);
+        for (unsigned w = 0; w < width; ++w) {
+            f_re.push_back(re[w]);
+            f_im.push_back(im[w]);
+        }
         offsets.push_back(bits::scatter_bits(h, high_q));
     }
     const std::size_t active = offsets.size();
@@ -117,7 +120,7 @@ bool diagonal_simd(std::complex<Real>* psi, qubit_t n, const gate_layout& lay, c
     walk.low_bits = low_bits;
     walk.inserted = inserted;
     walk.ctrl_value = ctrl_value;
-    walk.offsets = offsets;
+    walk.offsets.assign(offsets.begin(), offsets.end());
     walk.prepare(n, sizeof(std::complex<Real>));
     switch (active) {
     case 1: diagonal_walk<Real, 1>(psi, walk, offsets, f_re, f_im, pol); break;
@@ -131,7 +134,7 @@ bool diagonal_simd(std::complex<Real>* psi, qubit_t n, const gate_layout& lay, c
         walk_groups(walk, psi, pol, [=](index_t base) {
             for (std::size_t a = 0; a < active; ++a) {
                 std::complex<Real>* p = psi + base + off[a];
-                store(p, cmul(rbatch<Real>::load_aligned(fre + a * width), rbatch<Real>::load_aligned(fim + a * width), load(p)));
+                store(p, cmul(rbatch<Real>::load_unaligned(fre + a * width), rbatch<Real>::load_unaligned(fim + a * width), load(p)));
             }
         });
     }

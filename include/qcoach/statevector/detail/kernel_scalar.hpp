@@ -11,20 +11,21 @@
 
 #include "qcoach/core/bits.hpp"
 #include "qcoach/core/parallel.hpp"
+#include "qcoach/core/small_vector.hpp"
 #include "qcoach/core/types.hpp"
 
 namespace qcoach::detail {
 
 /// Everything a kernel needs to know about where a gate acts.
 struct gate_layout {
-    std::vector<qubit_t> targets;       ///< matrix bit order
-    std::vector<qubit_t> controls;      ///< any order
-    std::vector<std::uint8_t> values;   ///< control values, one per control
+    small_vector<qubit_t, 8> targets;      ///< matrix bit order
+    small_vector<qubit_t, 8> controls;     ///< any order
+    small_vector<std::uint8_t, 8> values;  ///< control values, one per control
     index_t control_mask = 0;           ///< bits of all controls
     index_t control_value = 0;          ///< required values of those bits
 
-    gate_layout(std::vector<qubit_t> t, std::vector<qubit_t> c, std::vector<std::uint8_t> v)
-        : targets(std::move(t)), controls(std::move(c)), values(std::move(v)) {
+    gate_layout(std::span<const qubit_t> t, std::span<const qubit_t> c, std::span<const std::uint8_t> v)
+        : targets(t.begin(), t.end()), controls(c.begin(), c.end()), values(v.begin(), v.end()) {
         for (std::size_t j = 0; j < controls.size(); ++j) {
             control_mask |= index_t{1} << controls[j];
             if (values[j]) control_value |= index_t{1} << controls[j];
@@ -32,8 +33,8 @@ struct gate_layout {
     }
 
     /// Targets and controls, ascending: the positions where group indices get zero bits.
-    std::vector<qubit_t> sorted_all() const {
-        std::vector<qubit_t> all(controls);
+    small_vector<qubit_t, 16> sorted_all() const {
+        small_vector<qubit_t, 16> all(controls.begin(), controls.end());
         all.insert(all.end(), targets.begin(), targets.end());
         std::sort(all.begin(), all.end());
         return all;
@@ -48,7 +49,7 @@ void dense_scalar(std::complex<Real>* psi, qubit_t n, const gate_layout& lay, co
                   const exec_policy& pol) {
     const std::size_t k = lay.targets.size();
     const std::size_t dim = std::size_t{1} << k;
-    const std::vector<qubit_t> sorted = lay.sorted_all();
+    const small_vector<qubit_t, 16> sorted = lay.sorted_all();
     std::vector<index_t> offsets(dim);
     for (std::size_t j = 0; j < dim; ++j) offsets[j] = bits::scatter_bits(j, lay.targets);
     const index_t groups = index_t{1} << (n - sorted.size());
