@@ -6,9 +6,9 @@
 # Use xtl's own target when it is installed; otherwise drop the unused link item.
 if(NOT TARGET xsimd)
   if(COMMAND find_dependency)
-    find_dependency(xsimd 8.1)
+    find_dependency(xsimd 8.1...<9)
   else()
-    find_package(xsimd 8.1 REQUIRED)
+    find_package(xsimd 8.1...<9 REQUIRED)
   endif()
 endif()
 if(TARGET xsimd AND NOT TARGET xtl)

@@ -17,6 +17,9 @@
 
 #include <xsimd/xsimd.hpp>
 
+// The kernels use the xsimd 8 API (make_batch_constant generators, in-lane zip_lo/zip_hi).
+static_assert(XSIMD_VERSION_MAJOR == 8, "qcoach needs xsimd 8.x (Debian 12: libxsimd-dev 8.1)");
+
 #include "qcoach/core/types.hpp"
 
 namespace qcoach::detail {
