@@ -2,6 +2,7 @@
 /// @file
 /// @brief Everything in qcoach. Each layer also has its own umbrella header.
 
+#include "qcoach/circuit/circuit.hpp"
 #include "qcoach/core/core.hpp"
 #include "qcoach/qubo/qubo.hpp"
 #include "qcoach/statevector/statevector.hpp"
