@@ -6,5 +6,6 @@
 #include "qcoach/circuit/ir.hpp"
 #include "qcoach/circuit/operation.hpp"
 #include "qcoach/circuit/param.hpp"
+#include "qcoach/circuit/qasm.hpp"
 #include "qcoach/circuit/run.hpp"
 #include "qcoach/statevector/statevector.hpp"
