@@ -145,7 +145,7 @@ TEST_CASE("what OpenQASM 2 cannot express is a value_error naming the operation"
     CHECK_THROWS_MATCHES(to_qasm(mcry), value_error, MessageContains("operation 'ry' on 1 target(s) with 2 control(s)"));
     Circuit cdense(3);
     cdense.gate(gates::controlled(gates::iswap(1, 2), {0}));
-    CHECK_THROWS_MATCHES(to_qasm(cdense), value_error, MessageContains("operation 'unitary' on 2 target(s) with 1 control(s)"));
+    CHECK_THROWS_MATCHES(to_qasm(cdense), value_error, MessageContains("operation 'controlled' on 2 target(s) with 1 control(s)"));
 }
 
 TEST_CASE("symbolic angles need theta", "[qasm][export]") {

@@ -108,7 +108,7 @@ public:
             op.kind = GateKind::diagonal;
             op.diag = g.diag;
         } else {
-            op.kind = g.kind == GateKind::matrix ? GateKind::matrix : GateKind::unitary;
+            op.kind = g.kind == GateKind::matrix ? GateKind::matrix : !g.controls.empty() ? GateKind::controlled : GateKind::unitary;
             op.matrix = g.mat;
         }
         return add(std::move(op));

@@ -54,10 +54,4 @@ std::vector<std::uint8_t> run(const Circuit& c, StateVector<Real>& psi, std::spa
     return bits;
 }
 
-template <precision Real>
-std::vector<std::uint8_t> run(const Circuit& c, StateVector<Real>& psi, const std::vector<double>& theta,
-                              const run_options& options = {}) {
-    return run(c, psi, std::span<const double>(theta), options);
-}
-
 } // namespace qcoach
