@@ -324,7 +324,7 @@ TEST_CASE("gate errors name the bad value", "[gates][errors]") {
     CHECK(s[0] == cd(1.0));
 }
 
-TEMPLATE_TEST_CASE("prefetching tiled walk agrees with the scalar kernels", "[gates][kernels][walk]", float, double) {
+TEMPLATE_TEST_CASE("prefetching and staged walks agree with the scalar kernels", "[gates][kernels][walk]", float, double) {
     // On large states the kernels visit memory tile group by tile group and prefetch the next
     // one. Shrink the tiles and lift the size threshold so that path runs on a small state.
     auto& tune = detail::kernel_tuning_storage();
@@ -337,6 +337,9 @@ TEMPLATE_TEST_CASE("prefetching tiled walk agrees with the scalar kernels", "[ga
         tune.min_state_bytes = 0;
         tune.near_bytes = 16;
         tune.far_bytes = std::uint64_t{1} << 20;
+        // tile 128: also stage targets 1 KiB or more apart through per-thread buffers
+        tune.stage_bytes = tile == 128 ? 1024 : 0;
+        tune.stage_tile_bytes = 256;
         for (const bool l1 : {true, false}) {
             tune.prefetch_l1 = l1;
             tune.planar_min_high = l1 ? 1 : 3; // the planar kernel also for 1-qubit gates, or only from 3

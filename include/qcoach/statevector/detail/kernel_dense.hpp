@@ -206,7 +206,11 @@ void dense_simd_kernel(std::complex<Real>* psi, qubit_t n, const dense_plan<Real
             cre[c] = rbatch<Real>::load_aligned(plan.coef_re.data() + c * width);
             cim[c] = rbatch<Real>::load_aligned(plan.coef_im.data() + c * width);
         }
-        walk_groups(walk, psi, pol, [=](index_t base) { body::run(psi, base, off, cre, cim); });
+        walk_groups(walk, psi, pol, [=](std::complex<Real>* p, auto remap) {
+            std::array<index_t, body::nj> o;
+            for (unsigned j = 0; j < body::nj; ++j) o[j] = remap(off[j]);
+            return [=](index_t base) { body::run(p, base, o, cre, cim); };
+        });
     } else {
         const auto* cre = reinterpret_cast<const rbatch<Real>*>(plan.coef_re.data());
         const auto* cim = reinterpret_cast<const rbatch<Real>*>(plan.coef_im.data());
@@ -214,7 +218,11 @@ void dense_simd_kernel(std::complex<Real>* psi, qubit_t n, const dense_plan<Real
             const rbatch<Real>* p;
             const rbatch<Real>& operator[](std::size_t i) const noexcept { return p[i]; }
         };
-        walk_groups(walk, psi, pol, [=](index_t base) { body::run(psi, base, off, view{cre}, view{cim}); });
+        walk_groups(walk, psi, pol, [=](std::complex<Real>* p, auto remap) {
+            std::array<index_t, body::nj> o;
+            for (unsigned j = 0; j < body::nj; ++j) o[j] = remap(off[j]);
+            return [=](index_t base) { body::run(p, base, o, view{cre}, view{cim}); };
+        });
     }
 }
 

@@ -131,11 +131,21 @@ void dense_planar_kernel(std::complex<Real>* psi, qubit_t n, const dense_plan<Re
     }
     walk.prepare(n, sizeof(std::complex<Real>));
     if constexpr (H <= 3) {
-        walk_groups(walk, psi, pol, [=](index_t base) { planar_body<Real, H>(psi, base, off, pair, c); });
+        walk_groups(walk, psi, pol, [=](std::complex<Real>* p, auto remap) {
+            std::array<index_t, nj> o;
+            for (unsigned j = 0; j < nj; ++j) o[j] = remap(off[j]);
+            const index_t pr = remap(pair);
+            return [=](index_t base) { planar_body<Real, H>(p, base, o, pr, c); };
+        });
     } else {
         // Large tables are read through a pointer (L1/L2-resident) instead of being copied.
         const auto* cp = &c;
-        walk_groups(walk, psi, pol, [=](index_t base) { planar_body<Real, H>(psi, base, off, pair, *cp); });
+        walk_groups(walk, psi, pol, [=](std::complex<Real>* p, auto remap) {
+            std::array<index_t, nj> o;
+            for (unsigned j = 0; j < nj; ++j) o[j] = remap(off[j]);
+            const index_t pr = remap(pair);
+            return [=](index_t base) { planar_body<Real, H>(p, base, o, pr, *cp); };
+        });
     }
 }
 

@@ -42,11 +42,15 @@ void diagonal_walk(std::complex<Real>* psi, const group_walk& walk, const Offset
         fim[a] = rbatch<Real>::load_unaligned(f_im.data() + a * width);
         off[a] = offsets[a];
     }
-    walk_groups(walk, psi, pol, [=](index_t base) {
-        for (unsigned a = 0; a < A; ++a) {
-            std::complex<Real>* p = psi + base + off[a];
-            store(p, cmul(fre[a], fim[a], load(p)));
-        }
+    walk_groups(walk, psi, pol, [=](std::complex<Real>* p, auto remap) {
+        std::array<index_t, A> o;
+        for (unsigned a = 0; a < A; ++a) o[a] = remap(off[a]);
+        return [=](index_t base) {
+            for (unsigned a = 0; a < A; ++a) {
+                std::complex<Real>* q = p + base + o[a];
+                store(q, cmul(fre[a], fim[a], load(q)));
+            }
+        };
     });
 }
 
@@ -128,14 +132,17 @@ bool diagonal_simd(std::complex<Real>* psi, qubit_t n, const gate_layout& lay, c
     case 3: diagonal_walk<Real, 3>(psi, walk, offsets, f_re, f_im, pol); break;
     case 4: diagonal_walk<Real, 4>(psi, walk, offsets, f_re, f_im, pol); break;
     default: {
-        const index_t* off = offsets.data();
         const Real* fre = f_re.data();
         const Real* fim = f_im.data();
-        walk_groups(walk, psi, pol, [=](index_t base) {
-            for (std::size_t a = 0; a < active; ++a) {
-                std::complex<Real>* p = psi + base + off[a];
-                store(p, cmul(rbatch<Real>::load_unaligned(fre + a * width), rbatch<Real>::load_unaligned(fim + a * width), load(p)));
-            }
+        walk_groups(walk, psi, pol, [&offsets, fre, fim, active](std::complex<Real>* p, auto remap) {
+            small_vector<index_t, 64> o;
+            for (std::size_t a = 0; a < active; ++a) o.push_back(remap(offsets[a]));
+            return [=](index_t base) {
+                for (std::size_t a = 0; a < active; ++a) {
+                    std::complex<Real>* q = p + base + o[a];
+                    store(q, cmul(rbatch<Real>::load_unaligned(fre + a * width), rbatch<Real>::load_unaligned(fim + a * width), load(q)));
+                }
+            };
         });
     }
     }
