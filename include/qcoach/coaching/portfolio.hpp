@@ -1,0 +1,210 @@
+#pragma once
+/// @file
+/// @brief The solver portfolio of the coaching models: which solvers run on a coaching QUBO,
+/// with a person's pins applied, and what each of them returned.
+///
+/// A coaching problem is encoded as a binary quadratic model (objective plus penalties). The
+/// portfolio pins the variables a person fixed (qubo::fix_variables), runs the chosen solvers on
+/// the smaller model, and maps every sample back to the full model, so each plan it returns
+/// respects every pin whatever the solver did.
+///
+/// Automatic choice (solver_kind::automatic), on the number of free variables n:
+///   - n <= exact_max_variables: exact enumeration, the proven optimum of the penalized model;
+///   - n <= qaoa_max_qubits and a QAOA solver is configured: QAOA on the simulator;
+///   - otherwise tabu search (the strongest classical solver of the library on the OR-Library
+///     BQP instances, see benchmarks/bench_qubo_tabu.cpp).
+/// With `compare` set, the classical baselines (exact where it fits, annealing, tabu) run as
+/// well, so a QAOA result is never reported without a classical one beside it.
+///
+/// The portfolio decides nothing about feasibility or objectives: the caller decodes each
+/// sample into a plan, checks it and reports it (see coaching/report.hpp).
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "qcoach/core/error.hpp"
+#include "qcoach/qubo/fix.hpp"
+#include "qcoach/qubo/model.hpp"
+#include "qcoach/qubo/solver.hpp"
+#include "qcoach/qubo/solvers/anneal.hpp"
+#include "qcoach/qubo/solvers/exact.hpp"
+#include "qcoach/qubo/solvers/tabu.hpp"
+#include "qcoach/qubo/solvers/tempering.hpp"
+
+namespace qcoach::coaching {
+
+/// Which solver a coaching model runs.
+enum class solver_kind : std::uint8_t { automatic, exact, qaoa, anneal, tempering, tabu };
+
+/// @brief Command-line spelling of a solver kind ("auto", "exact", "qaoa", ...).
+constexpr std::string_view to_string(solver_kind k) noexcept {
+    switch (k) {
+    case solver_kind::automatic: return "auto";
+    case solver_kind::exact: return "exact";
+    case solver_kind::qaoa: return "qaoa";
+    case solver_kind::anneal: return "anneal";
+    case solver_kind::tempering: return "tempering";
+    case solver_kind::tabu: return "tabu";
+    }
+    return "?";
+}
+
+/// @brief Parse "auto|exact|qaoa|anneal|tempering|tabu"; throws value_error naming the word.
+inline solver_kind parse_solver_kind(std::string_view s) {
+    for (solver_kind k : {solver_kind::automatic, solver_kind::exact, solver_kind::qaoa, solver_kind::anneal,
+                          solver_kind::tempering, solver_kind::tabu}) {
+        if (s == to_string(k)) return k;
+    }
+    throw value_error("unknown solver '" + std::string(s) + "' (expected auto, exact, qaoa, anneal, tempering or tabu)");
+}
+
+/// @brief What the portfolio runs and with which budget.
+struct portfolio_options {
+    solver_kind solver = solver_kind::automatic;
+    std::uint64_t seed = 0;
+    /// Wall-clock budget of each solver run, seconds; 0 = the solvers' own defaults.
+    double time_limit_s = 0.0;
+    int threads = 0;
+    /// Exact enumeration up to this many free variables (2^26 states take well under a second
+    /// with the SIMD enumerator; see benchmarks/bench_qubo_exact.cpp).
+    std::size_t exact_max_variables = 26;
+    /// QAOA up to this many free variables (qubits).
+    std::size_t qaoa_max_qubits = 20;
+    /// Also run the classical baselines beside the chosen solver, for the comparison table.
+    bool compare = true;
+    /// The QAOA solver; null when QAOA is not available (then "qaoa" is reported as skipped).
+    std::shared_ptr<const qubo::Solver> qaoa;
+    /// Extra solver options passed to every run (reads, sweeps, target); seed, threads, time
+    /// limit and progress are set from the fields above.
+    qubo::solver_options base;
+    /// Progress of the run in progress, with the solver's name.
+    std::function<bool(std::string_view solver, const qubo::progress_info&)> progress;
+};
+
+/// @brief One solver's outcome on the full (unpinned) model.
+struct solver_run {
+    solver_kind kind = solver_kind::automatic;
+    std::string solver;              ///< the solver's own name
+    bool ran = false;                ///< false when skipped or failed (see `note`)
+    std::string note;                ///< why it was skipped or failed, or "" when it ran
+    std::vector<std::int8_t> sample; ///< best sample over the full model (pins in place)
+    double energy = 0.0;             ///< energy of `sample` on the full model
+    double time_s = 0.0;
+    double time_to_best_s = 0.0;
+    bool stopped_early = false;
+    bool chosen = false;             ///< the run whose plan is shown (the chosen solver)
+};
+
+namespace detail {
+
+inline std::unique_ptr<qubo::Solver> classical_solver(solver_kind k) {
+    switch (k) {
+    case solver_kind::exact: return std::make_unique<qubo::ExactSolver>();
+    case solver_kind::anneal: return std::make_unique<qubo::SimulatedAnnealingSolver>();
+    case solver_kind::tempering: return std::make_unique<qubo::TemperingSolver<double>>();
+    case solver_kind::tabu: return std::make_unique<qubo::TabuSolver<double>>();
+    default: return nullptr;
+    }
+}
+
+} // namespace detail
+
+/// @brief The solver the automatic choice picks for `free_variables` free variables.
+inline solver_kind automatic_choice(std::size_t free_variables, const portfolio_options& o) noexcept {
+    if (free_variables <= o.exact_max_variables) return solver_kind::exact;
+    if (o.qaoa && free_variables <= o.qaoa_max_qubits) return solver_kind::qaoa;
+    return solver_kind::tabu;
+}
+
+/// @brief Run the portfolio on `model` with `pins` applied. The chosen solver comes first in
+/// the result (chosen = true); the comparison runs follow. A solver that refuses the model
+/// (too large for exact or QAOA) is reported with ran = false and its reason.
+inline std::vector<solver_run> run_portfolio(const qubo::BinaryQuadraticModel& model, std::span<const qubo::pin> pins,
+                                             const portfolio_options& opts) {
+    if (model.num_variables() == 0) throw value_error("the coaching model has no variables to solve for");
+    const qubo::ReducedModel reduced = qubo::fix_variables(model, pins);
+    const std::size_t n_free = reduced.model().num_variables();
+
+    const solver_kind chosen = opts.solver == solver_kind::automatic ? automatic_choice(n_free, opts) : opts.solver;
+    std::vector<solver_kind> order{chosen};
+    if (opts.compare) {
+        for (solver_kind k : {solver_kind::exact, solver_kind::qaoa, solver_kind::anneal, solver_kind::tabu}) {
+            if (k == chosen) continue;
+            if (k == solver_kind::exact && n_free > opts.exact_max_variables) continue;
+            if (k == solver_kind::qaoa && (!opts.qaoa || n_free > opts.qaoa_max_qubits)) continue;
+            order.push_back(k);
+        }
+    }
+
+    std::vector<solver_run> runs;
+    for (solver_kind k : order) {
+        solver_run run;
+        run.kind = k;
+        run.chosen = k == chosen;
+        std::unique_ptr<qubo::Solver> owned;
+        const qubo::Solver* solver = nullptr;
+        if (k == solver_kind::qaoa) {
+            solver = opts.qaoa.get();
+            run.solver = "qaoa";
+            if (!solver) {
+                run.note = "QAOA is not available in this build";
+                runs.push_back(std::move(run));
+                continue;
+            }
+            if (n_free > opts.qaoa_max_qubits) {
+                run.note = std::to_string(n_free) + " free variables exceed the QAOA limit of " +
+                           std::to_string(opts.qaoa_max_qubits) + " qubits";
+                runs.push_back(std::move(run));
+                continue;
+            }
+        } else {
+            owned = detail::classical_solver(k);
+            solver = owned.get();
+        }
+        run.solver = solver->name();
+        if (n_free == 0) {
+            // Every variable is pinned: the plan is fully decided by the person.
+            run.sample = reduced.expand({});
+            run.energy = model.energy(run.sample);
+            run.ran = true;
+            run.note = "every variable is pinned";
+            runs.push_back(std::move(run));
+            continue;
+        }
+        qubo::solver_options so = opts.base;
+        so.seed = opts.seed;
+        so.threads = opts.threads;
+        if (opts.time_limit_s > 0) so.time_limit_s = opts.time_limit_s;
+        if (opts.progress) {
+            const std::string name = run.solver;
+            so.progress = [&opts, name](const qubo::progress_info& p) { return opts.progress(name, p); };
+        }
+        try {
+            qubo::solve_result r = solver->solve(reduced.model(), so);
+            run.sample = reduced.expand(r.best_sample);
+            run.energy = model.energy(run.sample);
+            run.time_s = r.total_time_s;
+            run.time_to_best_s = r.time_to_best_s;
+            run.stopped_early = r.stopped_early;
+            run.ran = true;
+        } catch (const std::exception& e) {
+            run.note = e.what();
+        }
+        runs.push_back(std::move(run));
+    }
+    return runs;
+}
+
+/// @brief run_portfolio with a vector of pins.
+inline std::vector<solver_run> run_portfolio(const qubo::BinaryQuadraticModel& model, const std::vector<qubo::pin>& pins,
+                                             const portfolio_options& opts) {
+    return run_portfolio(model, std::span<const qubo::pin>(pins), opts);
+}
+
+} // namespace qcoach::coaching
