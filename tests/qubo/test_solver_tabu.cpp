@@ -264,6 +264,13 @@ TEST_CASE("tabu: a time limit or the progress callback ends an open-ended run", 
     CHECK(timed.total_time_s < 5.0);
     CHECK(timed.samples.total_count() >= 1);
 
+    // A limit too short for one round: an empty result that says it stopped, not an exception.
+    o.time_limit_s = 1e-9;
+    solve_result none;
+    REQUIRE_NOTHROW(none = TabuSolver<>().solve(model, o));
+    CHECK(none.stopped_early);
+    CHECK(none.best_sample.size() == (none.samples.empty() ? 0u : 200u));
+
     int calls = 0;
     o.time_limit_s = 10.0;
     o.progress_interval_s = 0.0;

@@ -187,6 +187,12 @@ inline std::vector<solver_run> run_portfolio(const qubo::BinaryQuadraticModel& m
         }
         try {
             qubo::solve_result r = solver->solve(reduced.model(), so);
+            if (r.best_sample.empty()) {
+                run.note = "stopped before it returned a sample (time limit too short?)";
+                run.time_s = r.total_time_s;
+                runs.push_back(std::move(run));
+                continue;
+            }
             run.sample = reduced.expand(r.best_sample);
             run.energy = model.energy(run.sample);
             run.time_s = r.total_time_s;

@@ -193,7 +193,9 @@ public:
         rc.finish(out);
         out.work = work;
         // The sample set holds every restart's best, with energies recomputed from the model:
-        // its first entry is the result (deterministic even when two threads tie).
+        // its first entry is the result (deterministic even when two threads tie). A time limit
+        // too short for one round leaves it empty, as the other solvers do.
+        if (out.samples.empty()) return out;
         const sample_entry& best = out.samples.best();
         out.best_energy = best.energy;
         out.best_sample = best.sample;
