@@ -155,7 +155,8 @@ private:
         };
         auto fresh = [&] {
             for (;;) {
-                std::string name = counter == 0 ? "c" : "c" + std::to_string(counter);
+                std::string name = "c";
+                if (counter != 0) name += std::to_string(counter); // (operator+ here trips GCC 12's -Wrestrict)
                 ++counter;
                 if (!taken(name)) return name;
             }
