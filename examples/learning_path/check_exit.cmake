@@ -1,0 +1,15 @@
+# Runs learning_path once and checks its exit status and stderr (used by CMakeLists.txt):
+#   cmake -DEXE=<learning_path> -DARGS="<arguments>" -DEXPECT_EXIT=<status> [-DSTDERR_REGEX=<regex>] -P check_exit.cmake
+cmake_minimum_required(VERSION 3.20)
+separate_arguments(args UNIX_COMMAND "${ARGS}")
+execute_process(COMMAND ${EXE} ${args} RESULT_VARIABLE status OUTPUT_VARIABLE out ERROR_VARIABLE err)
+set(context "learning_path ${ARGS}\n--- exit status: ${status}\n--- stdout:\n${out}\n--- stderr:\n${err}")
+if(NOT status STREQUAL "${EXPECT_EXIT}")
+  message(FATAL_ERROR "expected exit status ${EXPECT_EXIT}\n${context}")
+endif()
+if(DEFINED STDERR_REGEX AND NOT err MATCHES "${STDERR_REGEX}")
+  message(FATAL_ERROR "stderr does not match \"${STDERR_REGEX}\"\n${context}")
+endif()
+if(NOT out STREQUAL "")
+  message(FATAL_ERROR "expected nothing on stdout\n${context}")
+endif()
