@@ -55,6 +55,7 @@ TEST_CASE("fused and unfused runs agree to 1e-12", "[fusion]") {
             const Circuit c = random_circuit(n, 150, rng);
             fusion_options opt;
             opt.max_qubits = k;
+            opt.cache_blocking = false; // one step per fused block, inspected below
             const FusedCircuit fc = fuse(c, {}, opt);
             const StateVector<double> psi0 = test::random_state<double>(n, rng);
             StateVector<double> a(psi0), b(psi0);
@@ -84,6 +85,7 @@ TEST_CASE("diagonal runs become one diagonal block", "[fusion]") {
     c.rzz(0, 5, 0.7);
     fusion_options opt;
     opt.max_qubits = 2;
+    opt.cache_blocking = false;
     const FusedCircuit fc = fuse(c, {}, opt);
     REQUIRE(fc.blocks_out == 1);
     CHECK(fc.steps[0].gate.is_diagonal());
@@ -104,7 +106,9 @@ TEST_CASE("diagonal runs become one diagonal block", "[fusion]") {
 TEST_CASE("fusion does not cross measurements, resets, barriers or conditions", "[fusion]") {
     Circuit c(2, 1);
     c.h(0).h(0).barrier().x(0).measure(0, 0).x(1).c_if({0, 1, 1, "c"}).h(1).h(1).reset(0).h(0);
-    const FusedCircuit fc = fuse(c, {});
+    fusion_options per_block;
+    per_block.cache_blocking = false;
+    const FusedCircuit fc = fuse(c, {}, per_block);
     // h h | barrier | x | measure | x (conditioned) | h h | reset | h
     REQUIRE(fc.steps.size() == 8);
     CHECK(fc.steps[0].is_gate);

@@ -16,13 +16,24 @@
 /// identity with the scalar kernels (the 2^b x 2^b matrix is a 2b-qubit "state" whose low b
 /// bits are the row index). Parameters are bound before fusion; fusion never crosses a
 /// measurement, reset, barrier or conditioned operation.
+///
+/// Cache blocking (fusion_options::cache_blocking, on by default): each unitary stretch is cut
+/// into stages of at most `block_qubits` qubits (circuit/detail/block_schedule.hpp); a stage
+/// runs one cache-sized sub-state at a time, so it costs one pass over memory however many
+/// gates it holds. Inside a stage the gates are fused as above and compiled into in-cache
+/// operations (circuit/detail/stage_program.hpp); the fused block size is chosen per stage
+/// from a cost model of the in-cache kernels unless `choose_block_size` is false.
 
 #include <algorithm>
 #include <complex>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "qcoach/circuit/detail/block_run.hpp"
+#include "qcoach/circuit/detail/block_schedule.hpp"
+#include "qcoach/circuit/detail/stage_program.hpp"
 #include "qcoach/circuit/ir.hpp"
 #include "qcoach/circuit/run.hpp"
 #include "qcoach/core/error.hpp"
@@ -34,10 +45,23 @@ namespace qcoach {
 
 struct fusion_options {
     /// Largest dense block (qubits), 1..6. 0 or 1 leaves dense gates unfused (except exact
-    /// duplicates of qubit sets, which still merge when max_qubits >= their size).
+    /// duplicates of qubit sets, which still merge when max_qubits >= their size). With cache
+    /// blocking this is the largest block inside a stage (see choose_block_size).
     unsigned max_qubits = 3;
     /// Largest diagonal block (qubits).
     unsigned max_diagonal_qubits = 10;
+    /// Run each unitary stretch in cache-sized stages (one pass over memory per stage) instead
+    /// of one pass per fused block.
+    bool cache_blocking = true;
+    /// With cache blocking: pick the block size of each stage (1..max_qubits) with the lowest
+    /// modelled in-cache cost; false uses max_qubits everywhere.
+    bool choose_block_size = true;
+    /// Qubits of a stage's sub-state (2^14 double amplitudes = 256 KiB, half the L2 cache of
+    /// the machines measured in docs/performance.md), 4..30.
+    unsigned block_qubits = 14;
+    /// Lowest qubits that belong to every stage: a sub-state is made of tiles of 2^tile_qubits
+    /// contiguous amplitudes (2: one 64-byte line in double).
+    unsigned tile_qubits = 2;
 };
 
 namespace detail {
@@ -199,14 +223,105 @@ struct FusedCircuit {
     struct Step {
         bool is_gate = true;
         Gate gate;           ///< when is_gate
-        Operation op;        ///< otherwise (measure, reset, barrier, conditioned gate)
+        Operation op;        ///< when neither a gate nor a segment (measure, reset, barrier, conditioned gate)
+        long segment = -1;   ///< >= 0: a cache-blocked stretch, segments[segment] (is_gate is false)
     };
     qubit_t num_qubits = 0;
     std::size_t num_clbits = 0;
     std::vector<Step> steps;
+    std::vector<detail::blocked_segment> segments; ///< cache-blocked stretches
     std::size_t gates_in = 0;   ///< gates before fusion
-    std::size_t blocks_out = 0; ///< fused gates after
+    std::size_t blocks_out = 0; ///< fused gates after (inside stages: fused gates of the stages)
+    std::size_t stages = 0;     ///< stages of the cache-blocked stretches (passes over memory)
 };
+
+namespace detail {
+
+/// The blocked plan of one unitary stretch (see the file comment).
+inline blocked_segment plan_blocked(std::span<const Gate> gates, qubit_t n, const fusion_options& opt, std::size_t& blocks) {
+    if (opt.max_qubits > max_dense_qubits) {
+        throw value_error("fusion block size must be at most " + std::to_string(max_dense_qubits) + ", got " +
+                          std::to_string(opt.max_qubits));
+    }
+    if (opt.block_qubits < 4 || opt.block_qubits > 30) {
+        throw value_error("cache blocking: block_qubits must be in [4, 30], got " + std::to_string(opt.block_qubits));
+    }
+    if (opt.tile_qubits > opt.block_qubits) {
+        throw value_error("cache blocking: tile_qubits (" + std::to_string(opt.tile_qubits) + ") exceeds block_qubits (" +
+                          std::to_string(opt.block_qubits) + ")");
+    }
+    std::vector<std::vector<qubit_t>> qs;
+    qs.reserve(gates.size());
+    for (const Gate& g : gates) qs.push_back(g.qubits());
+    const std::vector<schedule_step> sched = schedule_stages(qs, n, opt.block_qubits, opt.tile_qubits);
+    blocked_segment seg;
+    const unsigned kmax = std::max<unsigned>(1, opt.max_qubits);
+    for (const schedule_step& step : sched) {
+        blocked_stage st;
+        st.gates = step.gates.size();
+        if (step.direct) {
+            st.direct = true;
+            st.gate = gates[step.gates.front()];
+            ++blocks;
+            seg.stages.push_back(std::move(st));
+            continue;
+        }
+        std::vector<qubit_t> q;
+        if (n > opt.block_qubits)
+            for (qubit_t t = 0; t < opt.tile_qubits; ++t) q.push_back(t);
+        q.insert(q.end(), step.high.begin(), step.high.end());
+        std::sort(q.begin(), q.end());
+        q.erase(std::unique(q.begin(), q.end()), q.end());
+        const bool in_place = q.back() + 1u == q.size();
+        if (!in_place) {
+            // A few leftover gates cost less as ordinary full-state passes than a gather and a
+            // scatter (about three passes with one-line tiles, docs/performance.md).
+            std::vector<Gate> few;
+            for (std::size_t gi : step.gates) few.push_back(gates[gi]);
+            few = fuse(std::span<const Gate>(few), n, opt);
+            if (few.size() <= 2) {
+                for (Gate& g : few) {
+                    blocked_stage d;
+                    d.direct = true;
+                    d.gates = std::exchange(st.gates, 0); // the stage's circuit gates, counted once
+                    d.gate = std::move(g);
+                    ++blocks;
+                    seg.stages.push_back(std::move(d));
+                }
+                continue;
+            }
+        }
+        std::vector<qubit_t> local(n, 0);
+        for (std::size_t i = 0; i < q.size(); ++i) local[q[i]] = static_cast<qubit_t>(i);
+        std::vector<Gate> sub;
+        sub.reserve(step.gates.size());
+        for (std::size_t gi : step.gates) {
+            Gate g = gates[gi];
+            for (qubit_t& x : g.targets) x = local[x];
+            for (qubit_t& x : g.controls) x = local[x];
+            sub.push_back(std::move(g));
+        }
+        const auto nb = static_cast<qubit_t>(q.size());
+        std::size_t best_blocks = 0;
+        for (unsigned k = opt.choose_block_size ? 1 : kmax; k <= kmax; ++k) {
+            fusion_options inner = opt;
+            inner.max_qubits = k;
+            const std::vector<Gate> fused = fuse(std::span<const Gate>(sub), nb, inner);
+            stage_program prog = compile_stage(std::span<const Gate>(fused), nb);
+            if (k == (opt.choose_block_size ? 1u : kmax) || prog.cost < st.program.cost) {
+                st.program = std::move(prog);
+                st.block_size = k;
+                best_blocks = fused.size();
+            }
+        }
+        blocks += best_blocks;
+        st.qubits = std::move(q);
+        seg.stages.push_back(std::move(st));
+    }
+    return seg;
+}
+
+} // namespace detail
 
 /// @brief Bind `theta` and fuse every stretch of unconditioned gates between boundaries.
 inline FusedCircuit fuse(const Circuit& c, std::span<const double> theta, const fusion_options& opt = {}) {
@@ -216,6 +331,16 @@ inline FusedCircuit fuse(const Circuit& c, std::span<const double> theta, const 
     out.num_clbits = c.num_clbits();
     std::vector<Gate> pending;
     auto flush = [&] {
+        if (opt.cache_blocking && !pending.empty()) {
+            FusedCircuit::Step s;
+            s.is_gate = false;
+            s.segment = static_cast<long>(out.segments.size());
+            out.segments.push_back(detail::plan_blocked(std::span<const Gate>(pending), c.num_qubits(), opt, out.blocks_out));
+            for (const auto& st : out.segments.back().stages) out.stages += st.direct ? 0 : 1;
+            out.steps.push_back(std::move(s));
+            pending.clear();
+            return;
+        }
         for (Gate& g : fuse(std::span<const Gate>(pending), c.num_qubits(), opt)) {
             FusedCircuit::Step s;
             s.gate = std::move(g);
@@ -258,6 +383,10 @@ std::vector<std::uint8_t> run(const FusedCircuit& fc, StateVector<Real>& psi, co
     for (const auto& s : fc.steps) {
         if (s.is_gate) {
             apply(psi, s.gate, options.policy);
+            continue;
+        }
+        if (s.segment >= 0) {
+            detail::run_blocked(fc.segments[static_cast<std::size_t>(s.segment)], psi, options.policy);
             continue;
         }
         const Operation& op = s.op;
