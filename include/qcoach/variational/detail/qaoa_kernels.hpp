@@ -1,0 +1,604 @@
+#pragma once
+/// @file
+/// @brief In-cache kernels of the QAOA layer: the X mixer's RX rotations on a contiguous buffer,
+/// the cost phase e^{-i gamma E(z)}, and the reductions of the energy and of the gradient.
+///
+/// All routines work on a contiguous buffer of 2^m amplitudes whose bit q is "buffer qubit q";
+/// the passes (qaoa_passes.hpp) decide which state qubits a buffer qubit stands for.
+///
+/// ## RX on registers
+/// e^{-i beta X} = [[c, -i s], [-i s, c]] with c = cos beta, s = sin beta: both real, so
+/// (-i s) v = s (v_im, -v_re) is one re/im swap and one multiply by [s, -s, ...] (simd.hpp's
+/// split form). For a qubit inside a register (lane qubit q) the partner of lane l is lane
+/// l ^ 2^q of the same register, so the swap and the lane exchange are one permutation:
+///     a' = c a + [s, -s] * permute_xor<(2 << q) | 1>(a).
+/// Qubits between registers are taken two at a time: for the four registers a, b, c, d whose
+/// bits (q, q + 1) are 00, 01, 10, 11, RX(q) RX(q + 1) = e^{-i beta (X_q + X_{q+1})} has entries
+/// c^{2-h} (-i s)^h by Hamming distance h, so
+///     a' = c^2 a - s^2 d + (-i c s)(b + c),   d' = c^2 d - s^2 a + (-i c s)(b + c),
+///     b' = c^2 b - s^2 c + (-i c s)(a + d),   c' = c^2 c - s^2 b + (-i c s)(a + d):
+/// two adds, two swaps, two multiplies and eight FMAs for two gates on four registers (1.75
+/// operations per register and gate, against 3 for one gate at a time). A leftover qubit takes
+/// the one-gate form a' = c a + (-i s) b, b' = c b + (-i s) a.
+///
+/// ## Phase
+/// With integer levels (cost_table.hpp) the factor e^{-i gamma (E_min + k)} comes from a table
+/// of num_levels complex numbers indexed by the level byte(s) of each amplitude; otherwise
+/// sin and cos are evaluated, once per energy, as the statevector phase kernel does.
+///
+/// ## Scalar path
+/// Every routine has a plain loop (in the working precision) used for tiny buffers, builds
+/// without SIMD and exec_policy::path == kernel_path::scalar; the tests compare both.
+
+#include <algorithm>
+#include <cmath>
+#include <complex>
+#include <cstdint>
+#include <cstring>
+#include <type_traits>
+
+#include "qcoach/core/types.hpp"
+#include "qcoach/statevector/detail/simd.hpp"
+
+namespace qcoach::variational::detail {
+
+using qcoach::detail::deposit_bits;
+#if QCOACH_HAS_SIMD
+using qcoach::detail::alternating;
+using qcoach::detail::permute_xor;
+using qcoach::detail::rbatch;
+using qcoach::detail::simd_lanes;
+using qcoach::detail::simd_low_qubits;
+using qcoach::detail::simd_width;
+#endif
+
+/// Where the energies of a range of basis states come from (one of the three is set).
+template <class Real>
+struct energy_source {
+    const std::uint8_t* k8 = nullptr;   ///< integer levels, one byte
+    const std::uint16_t* k16 = nullptr; ///< integer levels, two bytes
+    const Real* e = nullptr;            ///< energies in the working precision
+    double base = 0.0;                  ///< E = base + level (levels only)
+
+    bool levels() const noexcept { return k8 != nullptr || k16 != nullptr; }
+    /// The energy relative to `base` for levels, the energy itself otherwise.
+    Real value(index_t z) const noexcept {
+        if (k8) return static_cast<Real>(k8[z]);
+        if (k16) return static_cast<Real>(k16[z]);
+        return e[z];
+    }
+};
+
+/// e^{-i gamma E} for one layer: the energy source, gamma and, for levels, the phase table
+/// tab[k] = e^{-i gamma (base + k)}.
+template <class Real>
+struct phase_source {
+    energy_source<Real> src;
+    double gamma = 0.0;
+    const std::complex<Real>* tab = nullptr;
+};
+
+/// Whether the SIMD routines can run on a buffer of 2^m amplitudes (four registers at least).
+template <class Real>
+constexpr bool simd_fits(unsigned m) noexcept {
+#if QCOACH_HAS_SIMD
+    return m >= simd_low_qubits<Real> + 2;
+#else
+    (void)m;
+    return false;
+#endif
+}
+
+// ---- scalar reference ---------------------------------------------------------------------
+
+/// e^{-i beta X_q} for buffer qubits q in [q0, q1), one gate at a time.
+template <class Real>
+void rx_scalar(std::complex<Real>* buf, unsigned m, unsigned q0, unsigned q1, Real c, Real s) noexcept {
+    const index_t len = index_t{1} << m;
+    for (unsigned q = q0; q < q1; ++q) {
+        const index_t d = index_t{1} << q;
+        for (index_t b = 0; b < len; b += 2 * d) {
+            for (index_t i = b; i < b + d; ++i) {
+                const std::complex<Real> a = buf[i], v = buf[i + d];
+                // (-i s) v = s (v_im, -v_re)
+                buf[i] = {c * a.real() + s * v.imag(), c * a.imag() - s * v.real()};
+                buf[i + d] = {c * v.real() + s * a.imag(), c * v.imag() - s * a.real()};
+            }
+        }
+    }
+}
+
+/// dst[i] = factor(z0 + i) * (src ? src[i] : amp0) for i < len.
+template <class Real>
+void phase_scalar(std::complex<Real>* dst, const std::complex<Real>* src, Real amp0, index_t z0, index_t len,
+                  const phase_source<Real>& ph) noexcept {
+    for (index_t i = 0; i < len; ++i) {
+        std::complex<Real> f;
+        if (ph.src.levels()) {
+            f = ph.tab[static_cast<std::size_t>(ph.src.value(z0 + i))];
+        } else {
+            const double phi = -ph.gamma * static_cast<double>(ph.src.e[z0 + i]);
+            f = {static_cast<Real>(std::cos(phi)), static_cast<Real>(std::sin(phi))};
+        }
+        dst[i] = f * (src ? src[i] : std::complex<Real>(amp0));
+    }
+}
+
+#if QCOACH_HAS_SIMD
+
+// ---- SIMD ---------------------------------------------------------------------------------
+
+/// (re, im) -> (im, re) in every lane. An in-lane permute with an immediate on AVX (the generic
+/// swizzle would use a lane-crossing permute with an index register).
+template <class Real>
+inline rbatch<Real> swap_re_im(const rbatch<Real>& v) noexcept {
+#if XSIMD_WITH_AVX
+    if constexpr (sizeof(rbatch<Real>) == 32) { // a 256-bit register: AVX / AVX2
+        if constexpr (std::is_same_v<Real, float>) return _mm256_permute_ps(v, 0xB1);
+        else return _mm256_permute_pd(v, 0x5);
+    }
+#endif
+    return permute_xor<1, Real>(v);
+}
+
+template <class Real>
+struct rx_consts {
+    rbatch<Real> c, sn;     ///< one gate: c, [s, -s]
+    rbatch<Real> cc, ss, m; ///< two gates: c^2, -s^2, [c s, -c s]
+    rx_consts(Real cv, Real sv)
+        : c(cv), sn(alternating<Real>(sv, -sv)), cc(cv * cv), ss(-sv * sv), m(alternating<Real>(cv * sv, -cv * sv)) {}
+};
+
+/// Float lane qubit 0: element i <- element i ^ 3 (partner lane, re/im swapped), in-lane.
+inline rbatch<float> swap_lanes_in_pair(const rbatch<float>& v) noexcept {
+#if XSIMD_WITH_AVX
+    if constexpr (sizeof(rbatch<float>) == 32) return _mm256_permute_ps(v, 0x1B);
+#endif
+    return permute_xor<3, float>(v);
+}
+
+/// All lane qubits of one register (q = 0 .. log2(lanes) - 1).
+template <class Real, unsigned Q = 0>
+inline rbatch<Real> rx_lanes(rbatch<Real> a, const rx_consts<Real>& k) noexcept {
+    if constexpr (Q >= simd_low_qubits<Real>) {
+        return a;
+    } else {
+        if constexpr (sizeof(Real) == 4 && Q == 0) a = xsimd::fma(k.c, a, k.sn * swap_lanes_in_pair(a));
+    else a = xsimd::fma(k.c, a, k.sn * permute_xor<(2u << Q) | 1u, Real>(a));
+        return rx_lanes<Real, Q + 1>(a, k);
+    }
+}
+
+/// Two gates on the four registers a (00), b (01), c (10), d (11) (file comment).
+template <class Real>
+inline void rx_quad(rbatch<Real>& a, rbatch<Real>& b, rbatch<Real>& c, rbatch<Real>& d, const rx_consts<Real>& k) noexcept {
+    const rbatch<Real> t1 = k.m * swap_re_im(b + c);
+    const rbatch<Real> t2 = k.m * swap_re_im(a + d);
+    const rbatch<Real> a2 = xsimd::fma(k.cc, a, xsimd::fma(k.ss, d, t1));
+    const rbatch<Real> d2 = xsimd::fma(k.cc, d, xsimd::fma(k.ss, a, t1));
+    const rbatch<Real> b2 = xsimd::fma(k.cc, b, xsimd::fma(k.ss, c, t2));
+    const rbatch<Real> c2 = xsimd::fma(k.cc, c, xsimd::fma(k.ss, b, t2));
+    a = a2;
+    b = b2;
+    c = c2;
+    d = d2;
+}
+
+template <class Real>
+inline void rx_pair(rbatch<Real>& a, rbatch<Real>& b, const rx_consts<Real>& k) noexcept {
+    const rbatch<Real> a2 = xsimd::fma(k.c, a, k.sn * swap_re_im(b));
+    b = xsimd::fma(k.c, b, k.sn * swap_re_im(a));
+    a = a2;
+}
+
+using qcoach::detail::load;
+using qcoach::detail::store;
+
+/// Gates on register qubits q and q + 1 (q >= lane bits) over a buffer of 2^m amplitudes.
+template <class Real>
+void rx_sweep2(std::complex<Real>* buf, unsigned m, unsigned q, const rx_consts<Real> k) noexcept {
+    constexpr index_t lanes = simd_lanes<Real>;
+    const index_t len = index_t{1} << m, d = index_t{1} << q;
+    for (index_t b0 = 0; b0 < len; b0 += 4 * d) {
+        for (index_t i = b0; i < b0 + d; i += lanes) {
+            rbatch<Real> a = load(buf + i), b = load(buf + i + d), c = load(buf + i + 2 * d), e = load(buf + i + 3 * d);
+            rx_quad(a, b, c, e, k);
+            store(buf + i, a);
+            store(buf + i + d, b);
+            store(buf + i + 2 * d, c);
+            store(buf + i + 3 * d, e);
+        }
+    }
+}
+
+template <class Real>
+void rx_sweep1(std::complex<Real>* buf, unsigned m, unsigned q, const rx_consts<Real> k) noexcept {
+    constexpr index_t lanes = simd_lanes<Real>;
+    const index_t len = index_t{1} << m, d = index_t{1} << q;
+    for (index_t b0 = 0; b0 < len; b0 += 2 * d) {
+        for (index_t i = b0; i < b0 + d; i += lanes) {
+            rbatch<Real> a = load(buf + i), b = load(buf + i + d);
+            rx_pair(a, b, k);
+            store(buf + i, a);
+            store(buf + i + d, b);
+        }
+    }
+}
+
+/// Lane qubits together with register qubits lane_bits, lane_bits + 1 in one sweep.
+template <class Real>
+void rx_sweep_lanes2(std::complex<Real>* buf, unsigned m, const rx_consts<Real> k) noexcept {
+    constexpr index_t lanes = simd_lanes<Real>;
+    const index_t len = index_t{1} << m;
+    for (index_t i = 0; i < len; i += 4 * lanes) {
+        rbatch<Real> a = rx_lanes(load(buf + i), k), b = rx_lanes(load(buf + i + lanes), k);
+        rbatch<Real> c = rx_lanes(load(buf + i + 2 * lanes), k), e = rx_lanes(load(buf + i + 3 * lanes), k);
+        rx_quad(a, b, c, e, k);
+        store(buf + i, a);
+        store(buf + i + lanes, b);
+        store(buf + i + 2 * lanes, c);
+        store(buf + i + 3 * lanes, e);
+    }
+}
+
+/// A register whose lane l carries value(z + l) on both its re and im element.
+template <class Real>
+inline rbatch<Real> energy_pairs(const energy_source<Real>& es, index_t z) noexcept {
+#if XSIMD_WITH_AVX
+    if constexpr (sizeof(rbatch<Real>) == 32) {
+        // Widen the lanes' values to Real in a 128-bit register, then duplicate each one.
+        if constexpr (std::is_same_v<Real, float>) {
+            __m128 f;
+            if (es.k8) {
+                std::int32_t four;
+                std::memcpy(&four, es.k8 + z, 4);
+                f = _mm_cvtepi32_ps(_mm_cvtepu8_epi32(_mm_cvtsi32_si128(four)));
+            } else if (es.k16) {
+                f = _mm_cvtepi32_ps(_mm_cvtepu16_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(es.k16 + z))));
+            } else {
+                f = _mm_loadu_ps(es.e + z);
+            }
+            return _mm256_set_m128(_mm_unpackhi_ps(f, f), _mm_unpacklo_ps(f, f));
+        } else {
+            __m128d d;
+            if (es.k8) d = _mm_set_pd(es.k8[z + 1], es.k8[z]);
+            else if (es.k16) d = _mm_set_pd(es.k16[z + 1], es.k16[z]);
+            else d = _mm_loadu_pd(es.e + z);
+            return _mm256_set_m128d(_mm_unpackhi_pd(d, d), _mm_unpacklo_pd(d, d));
+        }
+    }
+#endif
+    constexpr unsigned lanes = simd_lanes<Real>;
+    alignas(64) Real tmp[2 * lanes];
+    for (unsigned l = 0; l < lanes; ++l) tmp[2 * l] = tmp[2 * l + 1] = es.value(z + l);
+    return rbatch<Real>::load_aligned(tmp);
+}
+
+/// Running sums of |psi|^2 and |psi|^2 E' over the registers a sweep stores (the energy of the
+/// last pass, summed while the values are still in registers).
+template <class Real>
+struct store_sums {
+    const energy_source<Real>* es = nullptr;
+    rbatch<Real> n2 = rbatch<Real>(Real(0)), w = rbatch<Real>(Real(0));
+    void add(const rbatch<Real>& v, index_t z) noexcept {
+        const rbatch<Real> p = v * v;
+        n2 += p;
+        w = xsimd::fma(p, energy_pairs(*es, z), w);
+    }
+};
+
+/// Row form of the register sweeps, for the high pass: element (r, i) of the input is
+/// in[r * in_stride + i], of the output out[r * out_stride + i] (in == out for a buffer, the
+/// state's rows 2^L apart for the first and last sweep of a tile), W amplitudes per row, `rows`
+/// rows. Two gates on row bits h, h + 1. With `next` (> 0) the W amplitudes that follow each
+/// input row segment are prefetched (the next tile's part of that row).
+template <class Real>
+void rx_rows2(const std::complex<Real>* in, index_t in_stride, std::complex<Real>* out, index_t out_stride, index_t rows,
+              index_t W, unsigned h, const rx_consts<Real> k, index_t next, store_sums<Real>* sums, index_t z0) noexcept {
+    constexpr index_t lanes = simd_lanes<Real>;
+    constexpr index_t line = 64 / sizeof(std::complex<Real>);
+    const index_t d = index_t{1} << h;
+    for (index_t r0 = 0; r0 < rows; r0 += 4 * d) {
+        for (index_t r = r0; r < r0 + d; ++r) {
+            const std::complex<Real>* ia = in + r * in_stride;
+            const std::complex<Real>* ib = ia + d * in_stride;
+            const std::complex<Real>* ic = ib + d * in_stride;
+            const std::complex<Real>* id = ic + d * in_stride;
+            std::complex<Real>* oa = out + r * out_stride;
+            std::complex<Real>* ob = oa + d * out_stride;
+            std::complex<Real>* oc = ob + d * out_stride;
+            std::complex<Real>* od = oc + d * out_stride;
+            if (next) {
+                for (index_t o = 0; o < next; o += line) {
+                    __builtin_prefetch(ia + W + o, 0, 3);
+                    __builtin_prefetch(ib + W + o, 0, 3);
+                    __builtin_prefetch(ic + W + o, 0, 3);
+                    __builtin_prefetch(id + W + o, 0, 3);
+                }
+            }
+            for (index_t i = 0; i < W; i += lanes) {
+                rbatch<Real> a = load(ia + i), b = load(ib + i), c = load(ic + i), e = load(id + i);
+                rx_quad(a, b, c, e, k);
+                store(oa + i, a);
+                store(ob + i, b);
+                store(oc + i, c);
+                store(od + i, e);
+                if (sums) {
+                    const index_t z = z0 + r * out_stride + i;
+                    sums->add(a, z);
+                    sums->add(b, z + d * out_stride);
+                    sums->add(c, z + 2 * d * out_stride);
+                    sums->add(e, z + 3 * d * out_stride);
+                }
+            }
+        }
+    }
+}
+
+/// One gate on row bit h, in row form (see rx_rows2).
+template <class Real>
+void rx_rows1(const std::complex<Real>* in, index_t in_stride, std::complex<Real>* out, index_t out_stride, index_t rows,
+              index_t W, unsigned h, const rx_consts<Real> k, index_t next, store_sums<Real>* sums, index_t z0) noexcept {
+    constexpr index_t lanes = simd_lanes<Real>;
+    constexpr index_t line = 64 / sizeof(std::complex<Real>);
+    const index_t d = index_t{1} << h;
+    for (index_t r0 = 0; r0 < rows; r0 += 2 * d) {
+        for (index_t r = r0; r < r0 + d; ++r) {
+            const std::complex<Real>* ia = in + r * in_stride;
+            const std::complex<Real>* ib = ia + d * in_stride;
+            std::complex<Real>* oa = out + r * out_stride;
+            std::complex<Real>* ob = oa + d * out_stride;
+            if (next) {
+                for (index_t o = 0; o < next; o += line) {
+                    __builtin_prefetch(ia + W + o, 0, 3);
+                    __builtin_prefetch(ib + W + o, 0, 3);
+                }
+            }
+            for (index_t i = 0; i < W; i += lanes) {
+                rbatch<Real> a = load(ia + i), b = load(ib + i);
+                rx_pair(a, b, k);
+                store(oa + i, a);
+                store(ob + i, b);
+                if (sums) {
+                    const index_t z = z0 + r * out_stride + i;
+                    sums->add(a, z);
+                    sums->add(b, z + d * out_stride);
+                }
+            }
+        }
+    }
+}
+
+/// The RX of all H row bits of a tile: the first sweep reads the state rows (src, stride
+/// `row`), the middle ones work in `buf` (stride W), the last writes the state rows (dst).
+/// Needs W >= lanes. With `sums`, the last sweep adds what it stores (z0: index of the tile's
+/// first amplitude in the state).
+template <class Real>
+void rx_tile(const std::complex<Real>* src, std::complex<Real>* dst, index_t row, std::complex<Real>* buf, index_t W,
+             unsigned H, Real cv, Real sv, bool prefetch_next, store_sums<Real>* sums = nullptr, index_t z0 = 0) noexcept {
+    const rx_consts<Real> k(cv, sv);
+    const index_t rows = index_t{1} << H;
+    const unsigned sweeps = (H + 1) / 2;
+    unsigned h = 0;
+    for (unsigned sw = 0; sw < sweeps; ++sw) {
+        const bool first = sw == 0, last = sw + 1 == sweeps;
+        const std::complex<Real>* in = first ? src : buf;
+        const index_t in_stride = first ? row : W;
+        std::complex<Real>* out = last ? dst : buf;
+        const index_t out_stride = last ? row : W;
+        const index_t next = first && prefetch_next ? W : 0;
+        store_sums<Real>* ss = last ? sums : nullptr;
+        if (h + 1 < H) {
+            rx_rows2(in, in_stride, out, out_stride, rows, W, h, k, next, ss, z0);
+            h += 2;
+        } else {
+            rx_rows1(in, in_stride, out, out_stride, rows, W, h, k, next, ss, z0);
+            h += 1;
+        }
+    }
+}
+
+/// e^{-i beta X_q} for buffer qubits q in [q0, q1) (SIMD). Needs simd_fits(m); q0 is either 0
+/// (then q1 >= lane bits + 2) or at least the lane bits.
+template <class Real>
+void rx_simd(std::complex<Real>* buf, unsigned m, unsigned q0, unsigned q1, const rx_consts<Real>& k) noexcept {
+    constexpr unsigned lb = simd_low_qubits<Real>;
+    unsigned q = q0;
+    if (q == 0) {
+        rx_sweep_lanes2(buf, m, k);
+        q = lb + 2;
+    }
+    // Pairs of qubits per sweep: measured faster than three at a time (the loop is bound by
+    // arithmetic, not by the loads and stores, once the buffer is in L1/L2).
+    for (; q + 1 < q1; q += 2) rx_sweep2(buf, m, q, k);
+    if (q < q1) rx_sweep1(buf, m, q, k);
+}
+
+/// Interleaved phase register -> split form (simd.hpp) and product with v.
+template <unsigned Odd>
+struct dup_index {
+    static constexpr unsigned get(unsigned i, unsigned) { return (i & ~1u) | Odd; }
+};
+
+template <class Real>
+inline rbatch<Real> mul_interleaved(const rbatch<Real>& ph, const rbatch<Real>& v, const rbatch<Real>& sign) noexcept {
+#if XSIMD_WITH_AVX
+    if constexpr (sizeof(rbatch<Real>) == 32) { // in-lane duplicates instead of index permutes
+        if constexpr (std::is_same_v<Real, float>) {
+            return xsimd::fma(rbatch<Real>(_mm256_moveldup_ps(ph)), v, (rbatch<Real>(_mm256_movehdup_ps(ph)) * sign) * swap_re_im(v));
+        } else {
+            return xsimd::fma(rbatch<Real>(_mm256_movedup_pd(ph)), v, (rbatch<Real>(_mm256_permute_pd(ph, 0xF)) * sign) * swap_re_im(v));
+        }
+    }
+#endif
+    using index_type = std::conditional_t<sizeof(Real) == 8, std::uint64_t, std::uint32_t>;
+    using arch = qcoach::detail::simd_arch;
+    const rbatch<Real> re = xsimd::swizzle(ph, xsimd::make_batch_constant<xsimd::batch<index_type, arch>, dup_index<0>>());
+    const rbatch<Real> im = xsimd::swizzle(ph, xsimd::make_batch_constant<xsimd::batch<index_type, arch>, dup_index<1>>());
+    return xsimd::fma(re, v, (im * sign) * swap_re_im(v));
+}
+
+/// The table entries of `lanes` consecutive levels as one register: 128-bit loads and inserts on
+/// AVX (a store of the entries to memory and a vector load would stall on store forwarding).
+template <class Real, class K>
+inline rbatch<Real> gather_phase(const std::complex<Real>* tab, const K* k) noexcept {
+#if XSIMD_WITH_AVX
+    if constexpr (sizeof(rbatch<Real>) == 32) {
+        if constexpr (std::is_same_v<Real, double>) {
+            const __m128d lo = _mm_load_pd(reinterpret_cast<const double*>(tab + k[0]));
+            const __m128d hi = _mm_load_pd(reinterpret_cast<const double*>(tab + k[1]));
+            return _mm256_insertf128_pd(_mm256_castpd128_pd256(lo), hi, 1);
+        } else {
+            const auto* t = reinterpret_cast<const double*>(tab); // one complex<float> = 8 bytes
+            const __m128d lo = _mm_loadh_pd(_mm_load_sd(t + k[0]), t + k[1]);
+            const __m128d hi = _mm_loadh_pd(_mm_load_sd(t + k[2]), t + k[3]);
+            return _mm256_castpd_ps(_mm256_insertf128_pd(_mm256_castpd128_pd256(lo), hi, 1));
+        }
+    }
+#endif
+    constexpr unsigned lanes = simd_lanes<Real>;
+    alignas(64) std::complex<Real> tmp[lanes];
+    for (unsigned l = 0; l < lanes; ++l) tmp[l] = tab[k[l]];
+    return load(tmp);
+}
+
+/// dst[i] = e^{-i gamma E(z0 + i)} (src ? src[i] : amp0) for i < len (len a multiple of 2
+/// registers). dst may equal src.
+template <class Real>
+void phase_simd(std::complex<Real>* dst, const std::complex<Real>* src, Real amp0, index_t z0, index_t len,
+                const phase_source<Real>& ph) noexcept {
+    constexpr unsigned lanes = simd_lanes<Real>;
+    constexpr unsigned width = simd_width<Real>;
+    const rbatch<Real> sign = alternating<Real>(Real(-1), Real(1));
+    const rbatch<Real> uni = alternating<Real>(amp0, Real(0)); // amp0 + 0i in every lane
+    auto input = [&](index_t i) { return src ? load(src + i) : uni; };
+    if (ph.src.k8 || ph.src.k16) {
+        for (index_t i = 0; i < len; i += lanes) {
+            const rbatch<Real> f = ph.src.k8 ? gather_phase(ph.tab, ph.src.k8 + z0 + i) : gather_phase(ph.tab, ph.src.k16 + z0 + i);
+            store(dst + i, src ? mul_interleaved(f, load(src + i), sign) : mul_interleaved(f, uni, sign));
+        }
+        return;
+    }
+    // Energies: width energies cover two registers; sin and cos once per energy.
+    const rbatch<Real> minus_gamma(static_cast<Real>(-ph.gamma));
+    for (index_t i = 0; i < len; i += width) {
+        const rbatch<Real> phi = minus_gamma * rbatch<Real>::load_unaligned(ph.src.e + z0 + i);
+        const auto sc = xsimd::sincos(phi);
+        using qcoach::detail::spread;
+        store(dst + i, qcoach::detail::cmul(spread<0, Real>(sc.second), spread<0, Real>(sc.first) * sign, input(i)));
+        store(dst + i + lanes,
+              qcoach::detail::cmul(spread<lanes, Real>(sc.second), spread<lanes, Real>(sc.first) * sign, input(i + lanes)));
+    }
+}
+
+/// Phase (integer levels) and the RX of buffer qubits [0, m) of a 2^m block, the phase applied
+/// as the first sweep loads its registers: one load and store fewer per amplitude than a phase
+/// pass followed by the RX sweeps. Needs simd_fits(m).
+template <class Real, class K>
+void phase_rx_levels(std::complex<Real>* dst, const std::complex<Real>* src, Real amp0, index_t z0, unsigned m, const K* keys,
+                     const std::complex<Real>* tab, Real cv, Real sv) noexcept {
+    constexpr index_t lanes = simd_lanes<Real>;
+    constexpr unsigned lb = simd_low_qubits<Real>;
+    const rx_consts<Real> k(cv, sv);
+    const rbatch<Real> sign = alternating<Real>(Real(-1), Real(1));
+    const rbatch<Real> uni = alternating<Real>(amp0, Real(0));
+    const index_t len = index_t{1} << m;
+    for (index_t i = 0; i < len; i += 4 * lanes) {
+        rbatch<Real> v[4];
+        for (unsigned j = 0; j < 4; ++j) {
+            const index_t o = i + j * lanes;
+            const rbatch<Real> f = gather_phase(tab, keys + z0 + o);
+            v[j] = rx_lanes(mul_interleaved(f, src ? load(src + o) : uni, sign), k);
+        }
+        rx_quad(v[0], v[1], v[2], v[3], k);
+        for (unsigned j = 0; j < 4; ++j) store(dst + i + j * lanes, v[j]);
+    }
+    rx_simd(dst, m, lb + 2, m, k);
+}
+
+#endif // QCOACH_HAS_SIMD
+
+/// Dispatch: RX on buffer qubits [q0, q1) of a 2^m buffer.
+template <class Real>
+void rx_range(std::complex<Real>* buf, unsigned m, unsigned q0, unsigned q1, Real c, Real s, bool simd) noexcept {
+    if (q0 >= q1) return;
+#if QCOACH_HAS_SIMD
+    constexpr unsigned lb = simd_low_qubits<Real>;
+    if (simd && simd_fits<Real>(m) && (q0 >= lb || (q0 == 0 && q1 >= lb + 2))) {
+        rx_simd(buf, m, q0, q1, rx_consts<Real>(c, s));
+        return;
+    }
+#endif
+    (void)simd;
+    rx_scalar(buf, m, q0, q1, c, s);
+}
+
+template <class Real>
+void phase_range(std::complex<Real>* dst, const std::complex<Real>* src, Real amp0, index_t z0, index_t len,
+                 const phase_source<Real>& ph, bool simd) noexcept {
+#if QCOACH_HAS_SIMD
+    if (simd && len % (2 * simd_lanes<Real>) == 0) {
+        phase_simd(dst, src, amp0, z0, len, ph);
+        return;
+    }
+#endif
+    (void)simd;
+    phase_scalar(dst, src, amp0, z0, len, ph);
+}
+
+/// Phase then RX of buffer qubits [0, m) on a 2^m block (dst may equal src; src == nullptr is
+/// the uniform amplitude amp0): fused for integer levels on the SIMD path.
+template <class Real>
+void phase_rx_block(std::complex<Real>* dst, const std::complex<Real>* src, Real amp0, index_t z0, unsigned m,
+                    const phase_source<Real>& ph, Real c, Real s, bool simd) noexcept {
+#if QCOACH_HAS_SIMD
+    if (simd && simd_fits<Real>(m) && ph.src.levels()) {
+        if (ph.src.k8) phase_rx_levels(dst, src, amp0, z0, m, ph.src.k8, ph.tab, c, s);
+        else phase_rx_levels(dst, src, amp0, z0, m, ph.src.k16, ph.tab, c, s);
+        return;
+    }
+#endif
+    phase_range(dst, src, amp0, z0, index_t{1} << m, ph, simd);
+    rx_range(dst, m, 0, m, c, s, simd);
+}
+
+/// sum over i < len of |buf[i]|^2 and |buf[i]|^2 E'(z(i)), where z(i) = z0 + i and E' is the
+/// source's value (relative to `base` for levels). Returned as {norm^2, weighted}. Partial sums
+/// run in the working precision over at most 256 amplitudes, then in double.
+template <class Real>
+std::pair<double, double> energy_sums(const std::complex<Real>* buf, index_t z0, index_t len, const energy_source<Real>& es,
+                                      bool simd = true) noexcept {
+    double n2 = 0.0, w = 0.0;
+#if QCOACH_HAS_SIMD
+    constexpr index_t lanes = simd_lanes<Real>;
+    if (simd && len % lanes == 0) {
+        for (index_t b = 0; b < len; b += 256) {
+            rbatch<Real> bn(Real(0)), bw(Real(0));
+            for (index_t i = b, e = std::min(len, b + 256); i < e; i += lanes) {
+                const rbatch<Real> v = load(buf + i);
+                const rbatch<Real> p = v * v;
+                bn += p;
+                bw = xsimd::fma(p, energy_pairs(es, z0 + i), bw);
+            }
+            n2 += static_cast<double>(xsimd::hadd(bn));
+            w += static_cast<double>(xsimd::hadd(bw));
+        }
+        return {n2, w};
+    }
+#endif
+    (void)simd;
+    for (index_t b = 0; b < len; b += 64) {
+        Real bn = 0, bw = 0;
+        const index_t e = std::min(len, b + 64);
+        for (index_t i = b; i < e; ++i) {
+            const Real p = buf[i].real() * buf[i].real() + buf[i].imag() * buf[i].imag();
+            bn += p;
+            bw += p * es.value(z0 + i);
+        }
+        n2 += static_cast<double>(bn);
+        w += static_cast<double>(bw);
+    }
+    return {n2, w};
+}
+
+} // namespace qcoach::variational::detail
