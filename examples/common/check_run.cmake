@@ -1,18 +1,20 @@
-# Runs qubo_solve once and checks what it did (used by the tests in CMakeLists.txt):
-#   cmake -DEXE=<qubo_solve> -DARGS="<arguments separated by spaces>" [-DEXPECT_EXIT=<status, default 0>]
+# Runs an example program once and checks what it did (qcoach_example_test in
+# examples/CMakeLists.txt writes the call):
+#   cmake -DEXE=<program> -DARGS="<arguments separated by spaces>" [-DEXPECT_EXIT=<status, default 0>]
 #         [-DSTDOUT_REGEX=<regex>] [-DSTDERR_REGEX=<regex>] [-DSTDOUT_EMPTY=ON]
 #         [-DJSON_EXPECT="key=regex key=regex ..."] -P check_run.cmake
 # JSON_EXPECT also checks that stdout is exactly one JSON object on one line; each listed key
 # must exist and its value match the regex as a whole. Numbers compare in the form the
-# program prints them, booleans as true/false, the "sample" array as its values joined by
-# commas ("1,0,1", "-1,1").
+# program prints them, booleans as true/false, arrays of numbers as their values joined by
+# commas ("1,0,1", "-1,1"), strings without quotes.
 cmake_minimum_required(VERSION 3.20)
 separate_arguments(args UNIX_COMMAND "${ARGS}")
 if(NOT DEFINED EXPECT_EXIT)
   set(EXPECT_EXIT 0)
 endif()
 execute_process(COMMAND ${EXE} ${args} RESULT_VARIABLE status OUTPUT_VARIABLE out ERROR_VARIABLE err)
-set(context "qubo_solve ${ARGS}\n--- exit status: ${status}\n--- stdout:\n${out}\n--- stderr:\n${err}")
+get_filename_component(program "${EXE}" NAME)
+set(context "${program} ${ARGS}\n--- exit status: ${status}\n--- stdout:\n${out}\n--- stderr:\n${err}")
 
 if(NOT status STREQUAL "${EXPECT_EXIT}")
   message(FATAL_ERROR "expected exit status ${EXPECT_EXIT}\n${context}")
