@@ -191,7 +191,7 @@ int main(int argc, char** argv) {
                        std::isfinite(info.best_energy) ? "best energy " + fmt(info.best_energy) : std::string());
             return true;
         };
-        // QAOA solver: set options.qaoa here
+        po.qaoa = cc::make_qaoa_solver(); // X mixer on the full space, depth 2 by INTERP
     }
     cc::matching_result result;
     const auto t0 = std::chrono::steady_clock::now();

@@ -117,7 +117,7 @@ cc::portfolio_options make_portfolio_options(const settings& s, cc::solver_kind 
                    std::isfinite(p.best_energy) ? "best energy " + fmt(p.best_energy) : "");
         return true;
     };
-    // QAOA solver: set options.qaoa here
+    options.qaoa = cc::make_qaoa_solver(); // X mixer on the full space, depth 2 by INTERP
     // (one_hot_groups: the XY-mixer groups, one per module, indexed in the pinned model that
     // the portfolio hands to the solver)
     (void)one_hot_groups;

@@ -103,7 +103,7 @@ cc::portfolio_options make_portfolio_options(const settings& s) {
     options.time_limit_s = s.time_limit;
     options.threads = s.threads;
     options.compare = !s.no_compare;
-    // QAOA solver: set options.qaoa here
+    options.qaoa = cc::make_qaoa_solver(); // X mixer on the full space, depth 2 by INTERP
     // (one-hot groups for an XY mixer: schedule_encoding::one_hot_groups(), mapped to the
     // pinned model's numbering by cc::reduced_groups(groups, encoding.pins(), n)).
     return options;

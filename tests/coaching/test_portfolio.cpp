@@ -50,12 +50,16 @@ TEST_CASE("solver kinds parse and print", "[coaching][portfolio]") {
 
 TEST_CASE("automatic choice follows the documented size limits", "[coaching][portfolio]") {
     portfolio_options o;
+    o.tiny_max_variables = 8;
     o.exact_max_variables = 10;
     o.qaoa_max_qubits = 16;
-    CHECK(automatic_choice(10, o) == solver_kind::exact);
-    CHECK(automatic_choice(12, o) == solver_kind::tabu); // no QAOA configured
+    CHECK(automatic_choice(8, o) == solver_kind::exact);
+    CHECK(automatic_choice(10, o) == solver_kind::exact); // no QAOA configured: exact while it fits
+    CHECK(automatic_choice(12, o) == solver_kind::tabu);
     o.qaoa = std::make_shared<qubo::TabuSolver<double>>(); // any solver stands in for QAOA here
-    CHECK(automatic_choice(12, o) == solver_kind::qaoa);
+    CHECK(automatic_choice(8, o) == solver_kind::exact);  // tiny: exact even with QAOA
+    CHECK(automatic_choice(9, o) == solver_kind::qaoa);
+    CHECK(automatic_choice(16, o) == solver_kind::qaoa);
     CHECK(automatic_choice(17, o) == solver_kind::tabu);
 }
 
@@ -80,6 +84,32 @@ TEST_CASE("every portfolio run respects the pins and the chosen one reaches the 
         CHECK(r.energy >= want - 1e-9);
     }
     CHECK(runs[0].energy == Approx(want));
+}
+
+TEST_CASE("the default QAOA solver runs in the portfolio, respects the pins and finds the optimum", "[coaching][portfolio]") {
+    // 10 variables, 3 pinned: QAOA works on the 7 free ones (128 states), and 1000 shots of a
+    // depth-2 state put weight on the optimum, which enumeration confirms.
+    const auto m = random_model(10, 11);
+    const std::vector<qubo::pin> pins{{1, 1}, {4, 0}, {8, 1}};
+    const double want = brute_force_min(m, pins);
+    portfolio_options o;
+    o.seed = 5;
+    o.threads = 1;
+    o.tiny_max_variables = 4; // 7 free variables: the automatic choice is QAOA
+    o.qaoa = make_qaoa_solver();
+    const auto runs = run_portfolio(m, pins, o);
+    REQUIRE(runs.size() == 4); // QAOA (chosen), exact, annealing, tabu
+    CHECK(runs[0].kind == solver_kind::qaoa);
+    CHECK(runs[0].solver == "qaoa");
+    CHECK(runs[1].kind == solver_kind::exact);
+    for (const auto& r : runs) {
+        INFO(r.solver);
+        REQUIRE(r.ran);
+        for (const auto& p : pins) CHECK(r.sample[p.variable] == p.value);
+        CHECK(r.energy >= want - 1e-9);
+    }
+    CHECK(runs[0].energy == Approx(want));
+    CHECK(runs[1].energy == Approx(want));
 }
 
 TEST_CASE("a QAOA request without a QAOA solver is reported, not silently replaced", "[coaching][portfolio]") {

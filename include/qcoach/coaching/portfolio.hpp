@@ -9,16 +9,20 @@
 /// respects every pin whatever the solver did.
 ///
 /// Automatic choice (solver_kind::automatic), on the number of free variables n:
-///   - n <= exact_max_variables: exact enumeration, the proven optimum of the penalized model;
-///   - n <= qaoa_max_qubits and a QAOA solver is configured: QAOA on the simulator;
+///   - n <= tiny_max_variables: exact enumeration, the proven optimum of the penalized model
+///     (instant at this size);
+///   - n <= qaoa_max_qubits and a QAOA solver is configured: QAOA on the simulator
+///     (make_qaoa_solver() gives the default one);
+///   - n <= exact_max_variables: exact enumeration again (still well under a second);
 ///   - otherwise tabu search (the strongest classical solver of the library on the OR-Library
 ///     BQP instances, see benchmarks/bench_qubo_tabu.cpp).
-/// With `compare` set, the classical baselines (exact where it fits, annealing, tabu) run as
-/// well, so a QAOA result is never reported without a classical one beside it.
+/// With `compare` set, the classical baselines (exact up to exact_max_variables, annealing,
+/// tabu) run as well, so a QAOA result is never reported without a classical one beside it.
 ///
 /// The portfolio decides nothing about feasibility or objectives: the caller decodes each
 /// sample into a plan, checks it and reports it (see coaching/report.hpp).
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -36,6 +40,7 @@
 #include "qcoach/qubo/solvers/exact.hpp"
 #include "qcoach/qubo/solvers/tabu.hpp"
 #include "qcoach/qubo/solvers/tempering.hpp"
+#include "qcoach/variational/qaoa_solver.hpp"
 
 namespace qcoach::coaching {
 
@@ -71,14 +76,18 @@ struct portfolio_options {
     /// Wall-clock budget of each solver run, seconds; 0 = the solvers' own defaults.
     double time_limit_s = 0.0;
     int threads = 0;
-    /// Exact enumeration up to this many free variables (2^26 states take well under a second
-    /// with the SIMD enumerator; see benchmarks/bench_qubo_exact.cpp).
+    /// The automatic choice takes exact enumeration up to this many free variables.
+    std::size_t tiny_max_variables = 16;
+    /// Exact enumeration (chosen or as a comparison baseline) up to this many free variables
+    /// (2^26 states take well under a second with the SIMD enumerator; see
+    /// benchmarks/bench_qubo_exact.cpp).
     std::size_t exact_max_variables = 26;
     /// QAOA up to this many free variables (qubits).
     std::size_t qaoa_max_qubits = 20;
     /// Also run the classical baselines beside the chosen solver, for the comparison table.
     bool compare = true;
-    /// The QAOA solver; null when QAOA is not available (then "qaoa" is reported as skipped).
+    /// The QAOA solver; null when none is configured (then "qaoa" is reported as skipped).
+    /// make_qaoa_solver() gives the default.
     std::shared_ptr<const qubo::Solver> qaoa;
     /// Extra solver options passed to every run (reads, sweeps, target); seed, threads, time
     /// limit and progress are set from the fields above.
@@ -115,10 +124,24 @@ inline std::unique_ptr<qubo::Solver> classical_solver(solver_kind k) {
 
 } // namespace detail
 
+/// @brief The QAOA solver the coaching examples use: X mixer on the full state space, depth p
+/// grown from 1 by INTERP (each depth optimized by L-BFGS with the adjoint gradient, at most
+/// `max_iterations` iterations per depth), then `reads` shots (default 1000) sampled from the
+/// final state. Penalties of the coaching model are part of its cost table, so QAOA, like
+/// annealing, may return infeasible samples; the caller checks every plan.
+inline std::shared_ptr<const qubo::Solver> make_qaoa_solver(std::size_t p = 2, std::size_t max_iterations = 60) {
+    variational::qaoa_solver_options o;
+    o.p = p;
+    o.strategy = variational::qaoa_strategy::interp;
+    o.optimizer.max_iterations = max_iterations;
+    return std::make_shared<const variational::QaoaSolver>(o);
+}
+
 /// @brief The solver the automatic choice picks for `free_variables` free variables.
 inline solver_kind automatic_choice(std::size_t free_variables, const portfolio_options& o) noexcept {
-    if (free_variables <= o.exact_max_variables) return solver_kind::exact;
+    if (free_variables <= std::min(o.tiny_max_variables, o.exact_max_variables)) return solver_kind::exact;
     if (o.qaoa && free_variables <= o.qaoa_max_qubits) return solver_kind::qaoa;
+    if (free_variables <= o.exact_max_variables) return solver_kind::exact;
     return solver_kind::tabu;
 }
 
@@ -153,7 +176,7 @@ inline std::vector<solver_run> run_portfolio(const qubo::BinaryQuadraticModel& m
             solver = opts.qaoa.get();
             run.solver = "qaoa";
             if (!solver) {
-                run.note = "QAOA is not available in this build";
+                run.note = "QAOA is not available: no QAOA solver is configured (portfolio_options::qaoa)";
                 runs.push_back(std::move(run));
                 continue;
             }

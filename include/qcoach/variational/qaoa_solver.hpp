@@ -15,11 +15,15 @@
 ///  - interp: depth by depth from 1 to p, each depth optimized from the INTERP extrapolation of
 ///    the previous optimum (Zhou et al., PRX 10, 021067 (2020)).
 ///
+/// A time limit in the solver options bounds the angle search (the optimizer stops with the best
+/// angles so far) and leaves time for the final state and the samples.
+///
 /// Size: the full space needs a state of 2^n amplitudes, the cost table and, when optimizing,
 /// 2p + 1 states for the gradient. Models above qaoa_solver_options::max_qubits (default 26,
 /// at most cost_table_max_qubits) are refused, and so is any request the memory check of
 /// core/memory.hpp says will not fit, before any work starts.
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <optional>
@@ -115,11 +119,20 @@ private:
     }
 
     template <class Real>
-    qaoa_angles optimize_from(Qaoa<Real>& qa, const qaoa_angles& start, std::size_t& evaluations) const {
+    qaoa_angles optimize_from(Qaoa<Real>& qa, const qaoa_angles& start, std::size_t& evaluations,
+                              const qubo::solver_options& options, const qubo::detail::run_control& control) const {
         const objective f = [&qa](std::span<const double> x, std::span<double> grad) {
             return grad.empty() ? qa.objective(x) : qa.objective_and_gradient(x, grad);
         };
-        const optimize_result r = minimize_lbfgs(f, start.flatten(), opts_.optimizer);
+        optimize_options oo = opts_.optimizer;
+        if (options.time_limit_s > 0) {
+            // The solver's wall-clock budget bounds the angle search too; a tenth of it (at
+            // least what is left) is kept for preparing the final state and sampling.
+            const double left = 0.9 * options.time_limit_s - control.elapsed();
+            const double cap = std::max(left, 1e-3);
+            oo.time_limit_s = oo.time_limit_s > 0 ? std::min(oo.time_limit_s, cap) : cap;
+        }
+        const optimize_result r = minimize_lbfgs(f, start.flatten(), oo);
         evaluations += r.evaluations;
         return qaoa_angles::unflatten(r.x);
     }
@@ -131,10 +144,12 @@ private:
         qaoa_solution out;
         switch (opts_.strategy) {
         case qaoa_strategy::fixed: out.angles = start_angles(opts_.p); break;
-        case qaoa_strategy::optimize: out.angles = optimize_from(qa, start_angles(opts_.p), out.evaluations); break;
+        case qaoa_strategy::optimize:
+            out.angles = optimize_from(qa, start_angles(opts_.p), out.evaluations, options, control);
+            break;
         case qaoa_strategy::interp: {
-            qaoa_angles a = optimize_from(qa, start_angles(1), out.evaluations);
-            for (std::size_t q = 2; q <= opts_.p; ++q) a = optimize_from(qa, interp(a), out.evaluations);
+            qaoa_angles a = optimize_from(qa, start_angles(1), out.evaluations, options, control);
+            for (std::size_t q = 2; q <= opts_.p; ++q) a = optimize_from(qa, interp(a), out.evaluations, options, control);
             out.angles = a;
             break;
         }
