@@ -25,6 +25,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -86,7 +87,9 @@ struct portfolio_options {
     std::size_t qaoa_max_qubits = 20;
     /// Also run the classical baselines beside the chosen solver, for the comparison table.
     bool compare = true;
-    /// The QAOA solver; null when none is configured (then "qaoa" is reported as skipped).
+    /// The QAOA solver; null when none is configured. Then a QAOA request is reported as not
+    /// run, with the reason, and the comparison leaves QAOA out (as it leaves out a model too
+    /// large for it).
     /// make_qaoa_solver() gives the default.
     std::shared_ptr<const qubo::Solver> qaoa;
     /// Extra solver options passed to every run (reads, sweeps, target); seed, threads, time
