@@ -15,7 +15,8 @@
 ///     sum_{m,s} (lambda_c w_m (s + 1) + lambda_b l_m^2) x[m,s]
 ///   + sum_s sum_{a<b} 2 lambda_b l_a l_b x[a,s] x[b,s]  -  lambda_b (sum_m l_m)^2 / S,
 /// which is lambda_c completion + lambda_b sum_s L_s^2 - const, the objective of the model file.
-/// Constraints (qubo::ConstrainedModel, named as the plan check names them):
+/// Constraints (qubo::ConstrainedModel; each name starts with the name the plan check uses, and
+/// a prerequisite row adds the pair of sessions it forbids):
 ///   - "module M in one session": one-hot over x[M, .];
 ///   - "session s time capacity": sum_m d_m x[m,s] <= C_s, with slack bits;
 ///   - "session s load budget": sum_m l_m x[m,s] <= B_s, with slack bits;
