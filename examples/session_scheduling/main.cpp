@@ -105,7 +105,7 @@ cc::portfolio_options make_portfolio_options(const settings& s) {
     options.compare = !s.no_compare;
     options.qaoa = cc::make_qaoa_solver(); // X mixer on the full space, depth 2 by INTERP
     // (one-hot groups for an XY mixer: schedule_encoding::one_hot_groups(), mapped to the
-    // pinned model's numbering by cc::reduced_groups(groups, encoding.pins(), n)).
+    // pinned model's numbering by qcoach::qubo::groups_after_pins(groups, encoding.pins(), n)).
     return options;
 }
 

@@ -475,7 +475,7 @@ TEST_CASE("scheduling: one-hot groups after pinning match fix_variables", "[coac
     const scheduling_problem p = tiny_problem();
     const schedule_encoding e = encode(p, {{parse_pin(p, "s-2=mon-11")}, {}});
     const auto reduced = qubo::fix_variables(e.model(), e.pins());
-    const auto groups = reduced_groups(e.one_hot_groups(), e.pins(), e.model().num_variables());
+    const auto groups = qubo::groups_after_pins(e.one_hot_groups(), e.pins(), e.model().num_variables());
     std::vector<std::vector<qubo::var_t>> expected;
     for (const auto& g : e.one_hot_groups()) {
         std::vector<qubo::var_t> r;

@@ -99,3 +99,22 @@ TEST_CASE("fix: errors", "[qubo][fix]") {
     CHECK_THROWS_AS(r.expand(std::vector<std::int8_t>{0, 1}), value_error);
     CHECK_THROWS_AS(r.reduced_index(2), index_error);
 }
+
+TEST_CASE("fix: one-hot groups after pins", "[qubo][fix]") {
+    // 9 variables, three groups of three. Pins: 1 -> 0 (leaves group 0), 4 -> 1 (decides group 1),
+    // 8 -> 0. Free variables 0 2 3 5 6 7 become 0 1 2 3 4 5.
+    const std::vector<std::vector<var_t>> groups{{0, 1, 2}, {3, 4, 5}, {6, 7, 8}};
+    const std::vector<pin> pins{{1, 0}, {4, 1}, {8, 0}};
+    const auto g = groups_after_pins(groups, pins, 9);
+    CHECK(g == std::vector<std::vector<var_t>>{{0, 1}, {4, 5}});
+    // The numbering is fix_variables' own.
+    BinaryQuadraticModel m(vartype::binary, 9);
+    const auto r = fix_variables(m, pins);
+    CHECK(*r.reduced_index(2) == 1);
+    CHECK(*r.reduced_index(7) == 5);
+    // Every variable of a group pinned to 0: the group is gone.
+    CHECK(groups_after_pins(groups, std::vector<pin>{{0, 0}, {1, 0}, {2, 0}}, 9).size() == 2);
+    CHECK_THROWS_MATCHES(groups_after_pins(groups, std::vector<pin>{}, 8), index_error,
+                         MessageContains("variable 8 of one-hot group 2"));
+    CHECK_THROWS_MATCHES(groups_after_pins(groups, std::vector<pin>{{9, 1}}, 9), index_error, MessageContains("pinned variable 9"));
+}

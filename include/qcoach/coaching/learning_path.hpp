@@ -303,26 +303,7 @@ inline session_outcome solve_sessions_dedicated(const SessionQubo& q, const plan
     return o;
 }
 
-/// @brief The variable groups after pinning: `groups` re-indexed to the reduced model that
-/// qubo::fix_variables(model, pins) builds (free variables keep their order), pinned
-/// variables dropped, empty groups dropped. For a QAOA mixer built on the reduced model.
-inline std::vector<std::vector<qubo::var_t>> groups_after_pins(const std::vector<std::vector<qubo::var_t>>& groups,
-                                                               std::span<const qubo::pin> pins,
-                                                               std::size_t num_variables) {
-    std::vector<qubo::var_t> reduced(num_variables, 0);
-    std::vector<bool> pinned(num_variables, false);
-    for (const auto& p : pins) pinned.at(p.variable) = true;
-    qubo::var_t next = 0;
-    for (std::size_t i = 0; i < num_variables; ++i)
-        if (!pinned[i]) reduced[i] = next++;
-    std::vector<std::vector<qubo::var_t>> out;
-    for (const auto& g : groups) {
-        std::vector<qubo::var_t> r;
-        for (qubo::var_t v : g)
-            if (!pinned.at(v)) r.push_back(reduced[v]);
-        if (!r.empty()) out.push_back(std::move(r));
-    }
-    return out;
-}
+/// @brief One-hot groups renumbered for the pinned model (qubo/fix.hpp).
+using qubo::groups_after_pins;
 
 } // namespace qcoach::coaching

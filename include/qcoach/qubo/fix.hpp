@@ -171,4 +171,44 @@ inline ReducedModel fix_variables(const BinaryQuadraticModel& m, const std::vect
     return fix_variables(m, std::span<const pin>(pins));
 }
 
+/// @brief One-hot groups (binary variables, exactly one 1 per group) in the numbering of the
+/// model that fix_variables(m, pins) leaves: free variables keep their order. For a QAOA whose
+/// XY mixer keeps each group one-hot on the reduced model:
+///   - a variable pinned to 0 leaves its group;
+///   - a group with a variable pinned to 1 is decided (its other variables must be 0) and is
+///     dropped, since the rest of it is no longer one-hot;
+///   - groups left empty are dropped.
+/// Throws index_error for a pin or group variable >= num_variables.
+inline std::vector<std::vector<var_t>> groups_after_pins(const std::vector<std::vector<var_t>>& groups,
+                                                         std::span<const pin> pins, std::size_t num_variables) {
+    constexpr std::int8_t free_marker = -1;
+    std::vector<std::int8_t> value(num_variables, free_marker);
+    for (const pin& p : pins) {
+        if (p.variable >= num_variables) {
+            throw index_error("pinned variable " + std::to_string(p.variable) + " is out of range; the model has " +
+                              std::to_string(num_variables) + " variables");
+        }
+        value[p.variable] = p.value;
+    }
+    std::vector<var_t> reduced(num_variables, 0);
+    var_t next = 0;
+    for (std::size_t v = 0; v < num_variables; ++v)
+        if (value[v] == free_marker) reduced[v] = next++;
+    std::vector<std::vector<var_t>> out;
+    for (std::size_t gi = 0; gi < groups.size(); ++gi) {
+        std::vector<var_t> r;
+        bool decided = false;
+        for (var_t v : groups[gi]) {
+            if (v >= num_variables) {
+                throw index_error("variable " + std::to_string(v) + " of one-hot group " + std::to_string(gi) +
+                                  " is out of range; the model has " + std::to_string(num_variables) + " variables");
+            }
+            if (value[v] == free_marker) r.push_back(reduced[v]);
+            else if (value[v] == 1) decided = true;
+        }
+        if (!decided && !r.empty()) out.push_back(std::move(r));
+    }
+    return out;
+}
+
 } // namespace qcoach::qubo

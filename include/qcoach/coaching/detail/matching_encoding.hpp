@@ -181,20 +181,7 @@ public:
     /// @brief One-hot groups after pinning (indices of the reduced model of qubo::fix_variables,
     /// which keeps free variables in order): the groups of pinned clients are gone.
     std::vector<std::vector<qubo::var_t>> one_hot_groups_after(std::span<const qubo::pin> pins) const {
-        std::vector<bool> pinned(model_.num_variables(), false);
-        for (const qubo::pin& p : pins) pinned.at(p.variable) = true;
-        std::vector<qubo::var_t> reduced(model_.num_variables(), none_);
-        qubo::var_t next = 0;
-        for (qubo::var_t v = 0; v < model_.num_variables(); ++v)
-            if (!pinned[v]) reduced[v] = next++;
-        std::vector<std::vector<qubo::var_t>> out;
-        for (const auto& g : groups_) {
-            std::vector<qubo::var_t> r;
-            for (qubo::var_t v : g)
-                if (reduced[v] != none_) r.push_back(reduced[v]);
-            if (r.size() == g.size() && !r.empty()) out.push_back(std::move(r));
-        }
-        return out;
+        return qubo::groups_after_pins(groups_, pins, model_.num_variables());
     }
 
     /// @brief The plan a sample stands for: each client gets the coaches whose variable is 1.

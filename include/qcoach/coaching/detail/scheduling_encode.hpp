@@ -143,7 +143,7 @@ public:
     }
 
     /// One group per session: its variables (model indices). Exactly one of each group is 1 in
-    /// a feasible sample; an XY mixer on each group keeps that true (see reduced_groups for
+    /// a feasible sample; an XY mixer on each group keeps that true (see qubo::groups_after_pins for
     /// the indices after pinning).
     const std::vector<std::vector<qubo::var_t>>& one_hot_groups() const noexcept { return groups_; }
     /// The pins for the portfolio (qubo::fix_variables): every variable of a pinned session.
@@ -205,32 +205,6 @@ private:
     std::vector<qubo::pin> pins_;
     int last_day_ = 0;
 };
-
-/// @brief The one-hot groups in the numbering of the model left after `pins` (the numbering
-/// qubo::fix_variables gives: free variables in their original order). Pinned variables leave
-/// their group; groups left empty are dropped. For a QAOA with XY mixers on the reduced model.
-inline std::vector<std::vector<qubo::var_t>> reduced_groups(const std::vector<std::vector<qubo::var_t>>& groups,
-                                                            std::span<const qubo::pin> pins, std::size_t num_variables) {
-    std::vector<bool> pinned(num_variables, false);
-    for (const qubo::pin& p : pins) {
-        if (p.variable >= num_variables) throw index_error("pinned variable " + std::to_string(p.variable) + " is out of range");
-        pinned[p.variable] = true;
-    }
-    std::vector<qubo::var_t> reduced(num_variables, 0);
-    qubo::var_t next = 0;
-    for (std::size_t v = 0; v < num_variables; ++v)
-        if (!pinned[v]) reduced[v] = next++;
-    std::vector<std::vector<qubo::var_t>> out;
-    for (const auto& g : groups) {
-        std::vector<qubo::var_t> r;
-        for (qubo::var_t v : g) {
-            if (v >= num_variables) throw index_error("group variable " + std::to_string(v) + " is out of range");
-            if (!pinned[v]) r.push_back(reduced[v]);
-        }
-        if (!r.empty()) out.push_back(std::move(r));
-    }
-    return out;
-}
 
 /// @brief Encode a scheduling problem with a person's decisions (see the file comment).
 /// @throws value_error / index_error, before any model is built, when the data are invalid, a
