@@ -31,7 +31,7 @@ build="${QCOACH_BUILD_DIR:-$root/build}"
 exe="$build/examples/session_scheduling/session_scheduling"
 data="$root/benchmarks/data/coloring_dimacs"
 if [ ! -x "$exe" ]; then
-  cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
+  cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DQCOACH_BUILD_BENCHMARKS=ON >/dev/null
   cmake --build "$build" --target session_scheduling --parallel 2 >/dev/null
 fi
 

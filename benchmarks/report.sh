@@ -24,7 +24,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${QCOACH_BUILD_DIR:-$root/build}"
 bin="$build/benchmarks/bench_statevector"
 if [ ! -x "$bin" ]; then
-  cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
+  cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DQCOACH_BUILD_BENCHMARKS=ON >/dev/null
   cmake --build "$build" --target bench_statevector --parallel "$(nproc 2>/dev/null || echo 2)" >/dev/null
 fi
 
