@@ -80,4 +80,27 @@ inline int available_threads() noexcept {
 #endif
 }
 
+/// @brief Split [0, count) into one contiguous range per thread, in thread order, and call
+/// fn(begin, end, thread) for each range inside one OpenMP region of `threads` threads; with
+/// threads <= 1 or count <= 1, call fn(0, count, 0) without entering the OpenMP runtime. Every
+/// item goes through the same fn whichever thread runs it, so results do not depend on the
+/// thread count when fn's work per item does not.
+template <class F>
+void parallel_ranges(int threads, index_t count, const F& fn) {
+    if (threads <= 1 || count <= 1) {
+        fn(index_t{0}, count, index_t{0});
+        return;
+    }
+#pragma omp parallel num_threads(threads)
+    {
+#if defined(_OPENMP)
+        const auto nt = static_cast<index_t>(omp_get_num_threads());
+        const auto id = static_cast<index_t>(omp_get_thread_num());
+#else
+        const index_t nt = 1, id = 0;
+#endif
+        fn(count * id / nt, count * (id + 1) / nt, id);
+    }
+}
+
 } // namespace qcoach

@@ -158,22 +158,9 @@ void run_stage(const blocked_stage& st, StateVector<Real>& psi, const exec_polic
     const int threads = subs > 1 ? static_cast<int>(std::min<index_t>(static_cast<index_t>(pol.threads_for(psi.size())), subs)) : 1;
     if (w == nb) {
         // Contiguous chunks: in place.
-        auto range = [&](index_t begin, index_t end) {
+        parallel_ranges(threads, subs, [&](index_t begin, index_t end, index_t) {
             for (index_t s = begin; s < end; ++s) rt.run(data + s * sub_size, nb);
-        };
-        if (threads <= 1) {
-            range(0, subs);
-            return;
-        }
-#pragma omp parallel num_threads(threads)
-        {
-#if defined(_OPENMP)
-            const auto nt = static_cast<index_t>(omp_get_num_threads()), id = static_cast<index_t>(omp_get_thread_num());
-#else
-            const index_t nt = 1, id = 0;
-#endif
-            range(subs * id / nt, subs * (id + 1) / nt);
-        }
+        });
         return;
     }
     const std::vector<qubit_t> high(st.qubits.begin() + w, st.qubits.end());
@@ -188,27 +175,15 @@ void run_stage(const blocked_stage& st, StateVector<Real>& psi, const exec_polic
     // throws in the caller's thread).
     std::vector<aligned_vector<std::complex<Real>>> buffers(static_cast<std::size_t>(std::max(threads, 1)));
     for (auto& b : buffers) b.resize(sub_size);
-    auto range = [&](index_t begin, index_t end, std::complex<Real>* buf) {
+    parallel_ranges(threads, subs, [&](index_t begin, index_t end, index_t id) {
+        std::complex<Real>* buf = buffers[static_cast<std::size_t>(id)].data();
         index_t base = bits::scatter_bits(begin, outside);
         for (index_t s = begin; s < end; ++s, base = ((base | q_mask) + 1) & ~q_mask) {
             for (index_t j = 0; j < tiles; ++j) std::copy_n(data + base + offsets[j], tile, buf + j * tile);
             rt.run(buf, nb);
             for (index_t j = 0; j < tiles; ++j) std::copy_n(buf + j * tile, tile, data + base + offsets[j]);
         }
-    };
-    if (threads <= 1) {
-        range(0, subs, buffers[0].data());
-        return;
-    }
-#pragma omp parallel num_threads(threads)
-    {
-#if defined(_OPENMP)
-        const auto nt = static_cast<index_t>(omp_get_num_threads()), id = static_cast<index_t>(omp_get_thread_num());
-#else
-        const index_t nt = 1, id = 0;
-#endif
-        range(subs * id / nt, subs * (id + 1) / nt, buffers[static_cast<std::size_t>(id)].data());
-    }
+    });
 }
 
 /// @brief Run a blocked segment on the state.

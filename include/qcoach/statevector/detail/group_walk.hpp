@@ -251,25 +251,11 @@ template <class T, class Factory>
 void walk_groups(const group_walk& w, T* psi, const exec_policy& pol, const Factory& factory) {
     const int threads = pol.threads_for(index_t{1} << w.n);
     const index_t tgs = w.tile_groups;
-    auto range = [&](index_t begin, index_t end) {
+    // Small states skip the OpenMP runtime entirely (parallel_ranges runs them inline).
+    parallel_ranges(threads, tgs, [&](index_t begin, index_t end, index_t) {
         if (w.staged) walk_staged(w, begin, end, psi, factory);
         else walk_range(w, begin, end, psi, factory(psi, [](index_t off) { return off; }));
-    };
-    // Small states skip the OpenMP runtime entirely.
-    if (threads <= 1 || tgs == 1) {
-        range(0, tgs);
-        return;
-    }
-#pragma omp parallel num_threads(threads)
-    {
-#if defined(_OPENMP)
-        const index_t nt = static_cast<index_t>(omp_get_num_threads());
-        const index_t id = static_cast<index_t>(omp_get_thread_num());
-#else
-        const index_t nt = 1, id = 0;
-#endif
-        range(tgs * id / nt, tgs * (id + 1) / nt);
-    }
+    });
 }
 
 } // namespace qcoach::detail
