@@ -14,11 +14,11 @@
 
 using namespace qcoach;
 using qcoach::test::cd;
+using std::numbers::pi;
 using qcoach::test::MessageContains;
 
 namespace {
 
-constexpr double pi = std::numbers::pi;
 const std::string header = "OPENQASM 2.0;\ninclude \"qelib1.inc\";\n";
 
 Circuit parse(const std::string& body, const qasm_options& o = {}) { return parse_qasm(header + body, "test.qasm", o).circuit; }
@@ -30,7 +30,7 @@ StateVector<double> final_state(const Circuit& c) {
 }
 
 /// Same state to 1e-12 in every amplitude (not only up to a phase: the operations must agree).
-void check_same_state(const Circuit& a, const Circuit& b) {
+void check_same_final_state(const Circuit& a, const Circuit& b) {
     REQUIRE(a.num_qubits() == b.num_qubits());
     const auto sa = final_state(a), sb = final_state(b);
     double err = 0;
@@ -201,7 +201,7 @@ TEST_CASE("circuits with custom gates equal the same circuits written out", "[qa
     };
     for (const pair& p : pairs) {
         INFO(p.with_gates);
-        check_same_state(parse(p.with_gates), parse(p.written_out));
+        check_same_final_state(parse(p.with_gates), parse(p.written_out));
     }
 }
 

@@ -18,11 +18,11 @@
 
 using namespace qcoach;
 using qcoach::test::cd;
+using std::numbers::pi;
 using Eigen::MatrixXcd;
 
 namespace {
 
-constexpr double pi = std::numbers::pi;
 const cd I1{0.0, 1.0};
 
 MatrixXcd m2(cd a, cd b, cd c, cd d) {

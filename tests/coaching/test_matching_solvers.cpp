@@ -21,7 +21,7 @@ namespace {
 ///  client-2     80        76              10
 ///  client-3     50        70          (no shared language)
 ///  client-4     85        70              10
-MatchingProblem small_problem() {
+MatchingProblem small_round() {
     MatchingProblem p({"client-1", "client-2", "client-3", "client-4"}, {"coach-A", "coach-B", "coach-C"}, {1, 3, 1});
     const double v[4][3] = {{90, 60, 10}, {80, 76, 10}, {50, 70, 0}, {85, 70, 10}};
     for (std::size_t c = 0; c < 4; ++c)
@@ -35,7 +35,7 @@ const std::string gap_dir = std::string(QCOACH_TEST_DATA_DIR) + "/../../benchmar
 } // namespace
 
 TEST_CASE("pins and forbids are kept by every solver", "[coaching][matching]") {
-    MatchingProblem p = small_problem();
+    MatchingProblem p = small_round();
     p.forbid(3, 1); // never coach-B for client-4
     const std::vector<matching_pin> pins{{1, 0}}; // client-2 stays with coach-A
     // Brute force: client-2 on A fills it, client-4 can only go to C: 80 + 60 + 70 + 10.
@@ -67,7 +67,7 @@ TEST_CASE("pins and forbids are kept by every solver", "[coaching][matching]") {
 }
 
 TEST_CASE("solve_matching: automatic choice, comparison rows, unavailable QAOA", "[coaching][matching]") {
-    const MatchingProblem p = small_problem();
+    const MatchingProblem p = small_round();
     matching_solve_options o;
     o.portfolio.seed = 1;
     o.portfolio.threads = 1;

@@ -10,24 +10,18 @@
 #include <vector>
 
 #include "qcoach/statevector/statevector.hpp"
+#include "support/policies.hpp"
 #include "support/reference.hpp"
 
 using namespace qcoach;
 using qcoach::test::cd;
+using qcoach::test::policy;
 
 namespace {
 
-exec_policy policy(int threads, index_t cutoff, kernel_path path = kernel_path::simd) {
-    exec_policy p;
-    p.threads = threads;
-    p.serial_cutoff = cutoff;
-    p.path = path;
-    return p;
-}
-
 /// The policies every reproducibility check runs: serial, one thread through the parallel code,
 /// two threads with no serial cutoff (the parallel path really runs), and the scalar path.
-std::vector<exec_policy> all_policies() {
+std::vector<exec_policy> measure_policies() {
     return {policy(1, index_t{1} << 14), policy(1, 0), policy(2, 0), policy(2, 0, kernel_path::scalar)};
 }
 
@@ -114,7 +108,7 @@ TEMPLATE_TEST_CASE("probabilities and marginals match Eigen", "[measure]", float
         const std::vector<double> got = marginal_probabilities(s, qs);
         REQUIRE(got.size() == want.size());
         for (std::size_t m = 0; m < want.size(); ++m) CHECK(got[m] == Approx(want[m]).epsilon(1e-12).margin(1e-15));
-        for (const exec_policy& pol : all_policies()) CHECK(marginal_probabilities(s, qs, pol) == got);
+        for (const exec_policy& pol : measure_policies()) CHECK(marginal_probabilities(s, qs, pol) == got);
     }
     // Qubit order: bit j of the marginal index is qubits[j].
     const auto b = StateVector<TestType>::basis(3, 0b110);
@@ -184,7 +178,7 @@ TEMPLATE_TEST_CASE("samples are the same for every thread count and path", "[mea
     const std::size_t shots = 20000;
     const std::vector<index_t> ref = sample(s, shots, 7, policy(1, index_t{1} << 20));
     CHECK(sample(s, shots, 7) == ref);
-    for (const exec_policy& pol : all_policies()) {
+    for (const exec_policy& pol : measure_policies()) {
         CHECK(sample(s, shots, 7, pol) == ref);
         const auto counts = sample_counts(s, shots, 7, pol);
         std::map<index_t, std::size_t> hist;
@@ -350,7 +344,7 @@ TEMPLATE_TEST_CASE("measurement is the same for every thread count", "[measure]"
     const auto s = test::random_state<TestType>(10, srng);
     std::vector<StateVector<TestType>> results;
     std::vector<index_t> outcomes;
-    for (const exec_policy& pol : all_policies()) {
+    for (const exec_policy& pol : measure_policies()) {
         Rng rng(3);
         StateVector<TestType> c(s);
         index_t o = static_cast<index_t>(measure(c, 7, rng, pol));

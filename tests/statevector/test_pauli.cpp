@@ -9,10 +9,12 @@
 #include <unsupported/Eigen/KroneckerProduct>
 
 #include "qcoach/statevector/statevector.hpp"
+#include "support/policies.hpp"
 #include "support/reference.hpp"
 
 using namespace qcoach;
 using qcoach::test::cd;
+using qcoach::test::policy;
 
 namespace {
 
@@ -47,16 +49,8 @@ Eigen::SparseMatrix<cd> sparse(const PauliString& p, qubit_t n) {
     return out;
 }
 
-exec_policy policy(int threads, index_t cutoff, kernel_path path) {
-    exec_policy p;
-    p.threads = threads;
-    p.serial_cutoff = cutoff;
-    p.path = path;
-    return p;
-}
-
 /// Both kernel paths, each serial and with two threads and no serial cutoff.
-std::vector<exec_policy> all_policies() {
+std::vector<exec_policy> pauli_policies() {
     return {policy(1, index_t{1} << 14, kernel_path::simd), policy(1, index_t{1} << 14, kernel_path::scalar),
             policy(2, 0, kernel_path::simd), policy(2, 0, kernel_path::scalar)};
 }
@@ -266,7 +260,7 @@ TEMPLATE_TEST_CASE("Pauli string expectations match dense matrices", "[pauli][ex
             for (index_t z = 0; z < (index_t{1} << n); ++z) {
                 const PauliString p = PauliString::from_masks(x, z);
                 const cd want = v.dot(dense(p, n) * v);
-                for (const exec_policy& pol : all_policies()) {
+                for (const exec_policy& pol : pauli_policies()) {
                     INFO(p.to_string() << " on " << n << " qubits, " << name(pol));
                     const cd got = expectation(s, p, pol);
                     CHECK(std::abs(got - want) < tol);
@@ -288,7 +282,7 @@ TEMPLATE_TEST_CASE("Pauli string expectations match dense matrices", "[pauli][ex
     for (int k = 0; k < 30; ++k) strings.push_back(random_string(n, rng));
     for (const PauliString& p : strings) {
         const cd want = v.dot(dense(p, n) * v);
-        for (const exec_policy& pol : all_policies()) {
+        for (const exec_policy& pol : pauli_policies()) {
             INFO(p.to_string() << " (coefficient " << p.coefficient() << "), " << name(pol));
             CHECK(std::abs(expectation(s, p, pol) - want) < tol);
         }
@@ -315,7 +309,7 @@ TEMPLATE_TEST_CASE("Pauli sum expectations match dense matrices", "[pauli][expec
     for (const auto& [w, p] : h.terms()) m += w * dense(p, n);
     const cd want = v.dot(m * v);
     CHECK(std::abs(want.imag()) < 1e-10);
-    for (const exec_policy& pol : all_policies()) {
+    for (const exec_policy& pol : pauli_policies()) {
         INFO(name(pol));
         CHECK(std::abs(expectation(s, h, pol) - want.real()) < tol);
     }
@@ -323,7 +317,7 @@ TEMPLATE_TEST_CASE("Pauli sum expectations match dense matrices", "[pauli][expec
     const PauliSum parsed = PauliSum::parse("0.5 * X0 Z1 - 0.3 * Y2 + 1.2 - 2 Z5 Y0 + X5 X4");
     Eigen::MatrixXcd mp = Eigen::MatrixXcd::Zero(64, 64);
     for (const auto& [w, p] : parsed.terms()) mp += w * dense(p, n);
-    for (const exec_policy& pol : all_policies()) CHECK(std::abs(expectation(s, parsed, pol) - v.dot(mp * v).real()) < tol);
+    for (const exec_policy& pol : pauli_policies()) CHECK(std::abs(expectation(s, parsed, pol) - v.dot(mp * v).real()) < tol);
     CHECK(expectation(s, PauliSum()) == 0.0);
 }
 
