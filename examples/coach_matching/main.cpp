@@ -191,7 +191,10 @@ int main(int argc, char** argv) {
                        std::isfinite(info.best_energy) ? "best energy " + fmt(info.best_energy) : std::string());
             return true;
         };
-        po.qaoa = cc::make_qaoa_solver(); // X mixer on the full space, depth 2 by INTERP
+        // QAOA: the XY mixer on the feasible subspace (one-hot rows: one coach per client), the
+        // X mixer on the full space where it does not apply; both grow the depth to 2 by INTERP.
+        po.qaoa_xy = cc::make_xy_qaoa_solver();
+        po.qaoa = cc::make_qaoa_solver();
     }
     cc::matching_result result;
     const auto t0 = std::chrono::steady_clock::now();

@@ -103,9 +103,7 @@ cc::solver_kind portfolio_kind(const settings& s) {
 }
 
 /// The one place where the portfolio's options are built.
-cc::portfolio_options make_portfolio_options(const settings& s, cc::solver_kind kind,
-                                             const std::vector<std::vector<qb::var_t>>& one_hot_groups,
-                                             qcoach_example::ProgressBar& bar) {
+cc::portfolio_options make_portfolio_options(const settings& s, cc::solver_kind kind, qcoach_example::ProgressBar& bar) {
     cc::portfolio_options options;
     options.solver = kind;
     options.seed = s.seed;
@@ -117,10 +115,11 @@ cc::portfolio_options make_portfolio_options(const settings& s, cc::solver_kind 
                    std::isfinite(p.best_energy) ? "best energy " + fmt(p.best_energy) : "");
         return true;
     };
-    options.qaoa = cc::make_qaoa_solver(); // X mixer on the full space, depth 2 by INTERP
-    // (one_hot_groups: the XY-mixer groups, one per module, indexed in the pinned model that
-    // the portfolio hands to the solver)
-    (void)one_hot_groups;
+    // QAOA: the XY mixer on the feasible subspace where the one-hot rows partition the
+    // variables (sessions mode: one session per module), else the X mixer on the full space;
+    // both grow the depth to 2 by INTERP.
+    options.qaoa_xy = cc::make_xy_qaoa_solver();
+    options.qaoa = cc::make_qaoa_solver();
     return options;
 }
 
@@ -264,8 +263,7 @@ void run_sessions(cc::LearningPathProblem problem, const settings& s, qcoach_exa
     if (s.solver == "exact" && n_free > 26)
         throw bad_input("--solver exact: the model has " + std::to_string(n_free) +
                         " free variables; exhaustive enumeration is limited to 26 here (use auto or tabu)");
-    const auto groups = cc::groups_after_pins(q.one_hot_groups(), q.pins(), q.model().num_variables());
-    auto outcomes = cc::solve_sessions(q, make_portfolio_options(s, portfolio_kind(s), groups, bar), s.repair);
+    auto outcomes = cc::solve_sessions(q, make_portfolio_options(s, portfolio_kind(s), bar), s.repair);
     cc::plan_search_options so;
     so.seed = s.seed;
     so.time_limit_s = s.time_limit;
@@ -316,8 +314,7 @@ void run_sequence(cc::SequencingProblem problem, const settings& s, qcoach_examp
     if (s.solver == "exact" && n_free > 26)
         throw bad_input("--solver exact: the model has " + std::to_string(n_free) +
                         " free variables; exhaustive enumeration is limited to 26 here (use auto or tabu)");
-    const auto groups = cc::groups_after_pins(q.one_hot_groups(), q.pins(), q.model().num_variables());
-    auto outcomes = cc::solve_sequence(q, make_portfolio_options(s, portfolio_kind(s), groups, bar), s.repair);
+    auto outcomes = cc::solve_sequence(q, make_portfolio_options(s, portfolio_kind(s), bar), s.repair);
     cc::sequence_search_options so;
     so.seed = s.seed;
     so.time_limit_s = s.time_limit;
@@ -485,7 +482,7 @@ void run_salbp(const settings& s, qcoach_example::ProgressBar& bar, result& r) {
                 attempts[k].note = "skipped: " + std::to_string(n_free) + " variables exceed the exact limit of 26";
                 break;
             }
-            auto options = make_portfolio_options(s, kinds[k], cc::groups_after_pins(q->one_hot_groups(), q->pins(), n_free), bar);
+            auto options = make_portfolio_options(s, kinds[k], bar);
             options.compare = false;
             auto outs = cc::solve_sessions(*q, options, s.repair);
             auto& o = outs.front();

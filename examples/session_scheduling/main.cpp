@@ -103,9 +103,10 @@ cc::portfolio_options make_portfolio_options(const settings& s) {
     options.time_limit_s = s.time_limit;
     options.threads = s.threads;
     options.compare = !s.no_compare;
-    options.qaoa = cc::make_qaoa_solver(); // X mixer on the full space, depth 2 by INTERP
-    // (one-hot groups for an XY mixer: schedule_encoding::one_hot_groups(), mapped to the
-    // pinned model's numbering by qcoach::qubo::groups_after_pins(groups, encoding.pins(), n)).
+    // QAOA: the XY mixer on the feasible subspace (one-hot rows: one slot per session), the
+    // X mixer on the full space where it does not apply; both grow the depth to 2 by INTERP.
+    options.qaoa_xy = cc::make_xy_qaoa_solver();
+    options.qaoa = cc::make_qaoa_solver();
     return options;
 }
 

@@ -10,17 +10,21 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <map>
+#include <string>
 #include <memory>
 #include <numbers>
 #include <span>
 #include <vector>
 
 #include "qcoach/coaching/matching.hpp"
+#include "qcoach/coaching/portfolio.hpp"
 #include "qcoach/core/memory.hpp"
 #include "qcoach/variational/angles.hpp"
 #include "qcoach/variational/optimize.hpp"
 #include "qcoach/variational/qaoa.hpp"
 #include "qcoach/variational/subspace.hpp"
+#include "qcoach/variational/subspace_solver.hpp"
 #include "support/matchers.hpp"
 #include "variational/test_subspace_support.hpp"
 
@@ -196,4 +200,168 @@ TEST_CASE("xy matching: sizes are checked before allocation", "[coaching][xy][su
     CHECK_THROWS_MATCHES(FeasibleSpace({{0, 1}, {2, 1}}, 3), index_error, MessageContains("variable 1"));
     CHECK_THROWS_MATCHES(FeasibleSpace({{0, 1}}, 4), index_error, MessageContains("variable 2 is in no one-hot group"));
     CHECK_THROWS_MATCHES(FeasibleSpace({{0, 7}}, 2), index_error, MessageContains("variable 7 is out of range"));
+}
+
+namespace {
+
+/// Every 0/1 assignment of the original variables of `cm` that sets exactly one variable of each
+/// group and respects the pins, with the penalized energy of its best slack completion.
+std::map<std::vector<std::int8_t>, double> pinned_feasible_brute_force(const qubo::ConstrainedModel& cm,
+                                                                       const std::vector<std::vector<qubo::var_t>>& groups,
+                                                                       const std::vector<qubo::pin>& pins) {
+    const auto model = cm.to_model();
+    const std::size_t n = cm.num_variables(), ns = cm.num_slack_variables();
+    std::map<std::vector<std::int8_t>, double> out;
+    std::vector<std::int8_t> x(n), full(n + ns);
+    for (index_t z = 0; z < (index_t{1} << n); ++z) {
+        for (std::size_t v = 0; v < n; ++v) x[v] = static_cast<std::int8_t>((z >> v) & 1);
+        bool ok = true;
+        for (const auto& g : groups) {
+            int on = 0;
+            for (auto v : g) on += x[v];
+            ok = ok && on == 1;
+        }
+        for (const auto& p : pins) ok = ok && x[p.variable] == p.value;
+        if (!ok) continue;
+        double best = std::numeric_limits<double>::infinity();
+        std::copy(x.begin(), x.end(), full.begin());
+        for (index_t s = 0; s < (index_t{1} << ns); ++s) {
+            for (std::size_t b = 0; b < ns; ++b) full[n + b] = static_cast<std::int8_t>((s >> b) & 1);
+            best = std::min(best, model.energy(full));
+        }
+        out[x] = best;
+    }
+    return out;
+}
+
+} // namespace
+
+TEST_CASE("xy matching: pins shrink the assignment space; its costs match brute force", "[coaching][xy][subspace]") {
+    // Four clients x three coaches, capacities 1, 2, 2 (slack rows); client 0 pinned to coach 1,
+    // client 2 kept away from coach 0 and coach 2 (so decided), client 3 away from coach 2.
+    auto p = small_matching(4, 3, {1, 2, 2}, 17);
+    const coaching::MatchingEncoding enc(p);
+    const auto& cm = enc.constrained();
+    REQUIRE(cm.num_slack_variables() >= 2);
+    const auto var = [&](std::size_t c, std::size_t k) { return *enc.variable(c, k); };
+    const std::vector<qubo::pin> pins{{var(0, 1), 1}, {var(2, 0), 0}, {var(2, 2), 0}, {var(3, 2), 0}};
+    const FeasibleSpace space = assignment_space(cm, pins);
+    CHECK(space.size() == 1 * 3 * 1 * 2);
+    CHECK(space.fixed_zero(var(0, 0)));
+    CHECK(space.fixed_zero(var(0, 2)));
+    CHECK(space.fixed_zero(var(3, 2)));
+    CHECK_FALSE(space.fixed_zero(var(1, 0)));
+    const auto want = pinned_feasible_brute_force(cm, enc.one_hot_groups(), pins);
+    REQUIRE(want.size() == space.size());
+    const auto costs = constrained_costs(space, cm);
+    for (index_t i = 0; i < space.size(); ++i) {
+        const auto x = space.decode(i);
+        REQUIRE(want.count(x) == 1);
+        CHECK(costs[i] == Approx(want.at(x)).margin(1e-9));
+        CHECK(space.encode(x) == i);
+    }
+    // An assignment that breaks a pin (a fixed variable set) has no index.
+    auto broken = space.decode(0);
+    broken[var(3, 2)] = 1;
+    broken[var(3, 0)] = broken[var(3, 1)] = 0;
+    CHECK_FALSE(space.encode(broken).has_value());
+}
+
+TEST_CASE("xy matching: pins the subspace cannot hold are refused with the constraint's name", "[coaching][xy][subspace]") {
+    const auto p = small_matching(3, 3, {1, 2, 3}, 5);
+    const coaching::MatchingEncoding enc(p);
+    const auto& cm = enc.constrained();
+    const auto var = [&](std::size_t c, std::size_t k) { return *enc.variable(c, k); };
+    const std::string client1 = cm.constraints()[enc.client_constraint(1)].name();
+    const std::vector<qubo::pin> two{{var(1, 0), 1}, {var(1, 2), 1}};
+    CHECK_THROWS_MATCHES(assignment_space(cm, two), value_error, MessageContains("\"" + client1 + "\" allows one"));
+    const std::vector<qubo::pin> none{{var(1, 0), 0}, {var(1, 1), 0}, {var(1, 2), 0}};
+    CHECK_THROWS_MATCHES(assignment_space(cm, none), value_error, MessageContains("\"" + client1 + "\" to 0"));
+    const auto slack = static_cast<qubo::var_t>(cm.num_variables());
+    CHECK_THROWS_MATCHES(assignment_space(cm, std::vector<qubo::pin>{{slack, 1}}), value_error, MessageContains("slack variable"));
+    CHECK_THROWS_MATCHES(assignment_space(cm, std::vector<qubo::pin>{{var(0, 0), 2}}), value_error, MessageContains("pinned to 2"));
+    const auto out = static_cast<qubo::var_t>(cm.num_total_variables());
+    CHECK_THROWS_MATCHES(assignment_space(cm, std::vector<qubo::pin>{{out, 1}}), index_error, MessageContains("out of range"));
+}
+
+TEST_CASE("xy matching: the subspace QAOA solver samples pinned one-hot plans and finds the optimum", "[coaching][xy][subspace]") {
+    // Five clients x three coaches, capacities 2, 2, 1; client 4 pinned to coach 0.
+    const auto p = small_matching(5, 3, {2, 2, 1}, 23);
+    const coaching::MatchingEncoding enc(p);
+    const auto& cm = enc.constrained();
+    const auto& model = enc.model();
+    const std::vector<qubo::pin> pins{{*enc.variable(4, 0), 1}};
+    const auto want = pinned_feasible_brute_force(cm, enc.one_hot_groups(), pins);
+    double best = std::numeric_limits<double>::infinity(), mean = 0;
+    for (const auto& [x, e] : want) {
+        best = std::min(best, e);
+        mean += e / static_cast<double>(want.size());
+    }
+    for (const auto strategy : {qaoa_strategy::interp, qaoa_strategy::optimize}) {
+        subspace_solver_options o;
+        o.p = 2;
+        o.strategy = strategy;
+        o.optimizer.max_iterations = 40;
+        const SubspaceQaoaSolver solver(o);
+        CHECK(solver.states(cm, pins) == 81);
+        qubo::solver_options so;
+        so.seed = 3;
+        so.reads = 500;
+        const qaoa_solution sol = solver.run(cm, model, pins, so);
+        INFO("strategy " << static_cast<int>(strategy));
+        CHECK(sol.result.solver == "qaoa-xy");
+        CHECK(sol.ground_energy == Approx(best).margin(1e-9));
+        // Optimized angles beat the uniform superposition (its <C> is the mean cost).
+        CHECK(sol.expectation < mean - 0.1 * (mean - best));
+        std::size_t shots = 0;
+        for (const auto& e : sol.result.samples.entries()) {
+            shots += e.count;
+            REQUIRE(e.sample.size() == model.num_variables());
+            const std::vector<std::int8_t> x(e.sample.begin(), e.sample.begin() + static_cast<std::ptrdiff_t>(cm.num_variables()));
+            REQUIRE(want.count(x) == 1); // one-hot and pinned
+            CHECK(e.energy == Approx(want.at(x)).margin(1e-9)); // slack completed at its best
+        }
+        CHECK(shots == 500);
+        CHECK(sol.result.best_energy == Approx(best).margin(1e-9));
+        // The reported angles reproduce the reported <C> on an independent simulator.
+        SubspaceQaoaD sim(assignment_space(cm, pins), constrained_costs(assignment_space(cm, pins), cm));
+        CHECK(sim.expectation(sol.angles.gammas, sol.angles.betas) == Approx(sol.expectation).margin(1e-9));
+    }
+}
+
+TEST_CASE("xy matching: the portfolio runs the XY mixer where it fits and says why not elsewhere", "[coaching][xy][portfolio]") {
+    const auto p = small_matching(5, 3, {2, 2, 1}, 29);
+    const coaching::MatchingEncoding enc(p);
+    const std::vector<qubo::pin> pins{{*enc.variable(0, 2), 1}, {*enc.variable(1, 1), 0}};
+    coaching::portfolio_options o;
+    o.solver = coaching::solver_kind::qaoa;
+    o.compare = false;
+    o.qaoa_xy = coaching::make_xy_qaoa_solver(2, 30);
+    o.qaoa = coaching::make_qaoa_solver(1, 10);
+    const auto runs = coaching::run_portfolio(enc.model(), pins, o, &enc.constrained());
+    REQUIRE(runs.size() == 1);
+    CHECK(runs[0].solver == "qaoa-xy");
+    REQUIRE(runs[0].ran);
+    for (const auto& pin : pins) CHECK(runs[0].sample[pin.variable] == pin.value);
+    const auto brute = pinned_feasible_brute_force(enc.constrained(), enc.one_hot_groups(), pins);
+    double best = std::numeric_limits<double>::infinity();
+    for (const auto& [x, e] : brute) best = std::min(best, e);
+    CHECK(runs[0].energy == Approx(best).margin(1e-9));
+    // Automatic choice: 15 variables with slack exceed the tiny limit only when it is lowered.
+    o.solver = coaching::solver_kind::automatic;
+    o.tiny_max_variables = 4;
+    CHECK(coaching::run_portfolio(enc.model(), pins, o, &enc.constrained()).front().solver == "qaoa-xy");
+    // Without the constrained model, or with a subspace over the limit, the X-mixer QAOA is
+    // asked for (here none is configured, so the run says why it did not run).
+    o.qaoa = nullptr;
+    o.solver = coaching::solver_kind::qaoa;
+    const auto plain = coaching::run_portfolio(enc.model(), pins, o);
+    CHECK(plain.front().solver == "qaoa");
+    CHECK_FALSE(plain.front().ran);
+    CHECK_THAT(plain.front().note, Catch::Contains("no QAOA solver is configured"));
+    o.qaoa_xy = coaching::make_xy_qaoa_solver(2, 30, 10);
+    const auto over = coaching::run_portfolio(enc.model(), pins, o, &enc.constrained());
+    CHECK(over.front().solver == "qaoa");
+    CHECK_FALSE(over.front().ran);
+    CHECK_THAT(over.front().note, Catch::Contains("54 states, above its limit of 10"));
 }

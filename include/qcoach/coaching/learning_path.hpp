@@ -273,7 +273,7 @@ inline void finish_outcome(const SessionQubo& q, std::span<const std::int8_t> sa
 inline std::vector<session_outcome> solve_sessions(const SessionQubo& q, const portfolio_options& options,
                                                    bool repair = false) {
     std::vector<session_outcome> out;
-    for (const solver_run& r : run_portfolio(q.model(), q.pins(), options)) {
+    for (const solver_run& r : run_portfolio(q.model(), q.pins(), options, &q.constrained())) {
         session_outcome o;
         o.solver = r.solver;
         o.ran = r.ran;

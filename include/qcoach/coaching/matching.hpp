@@ -243,7 +243,7 @@ inline matching_result solve_matching(const MatchingProblem& p, std::span<const 
         const std::vector<qubo::pin> qpins = e.pins(ps);
         bool safe = true;
         for (const auto& w : e.weights()) safe = safe && w.bound != qubo::penalty_bound::user;
-        for (const solver_run& s : run_portfolio(e.model(), qpins, po)) {
+        for (const solver_run& s : run_portfolio(e.model(), qpins, po, &e.constrained())) {
             if (s.chosen) chosen_qubo_run = res.runs.size();
             matching_run r;
             r.solver = s.solver;

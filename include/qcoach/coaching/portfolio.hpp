@@ -11,11 +11,17 @@
 /// Automatic choice (solver_kind::automatic), on the number of free variables n:
 ///   - n <= tiny_max_variables: exact enumeration, the proven optimum of the penalized model
 ///     (instant at this size);
-///   - n <= qaoa_max_qubits and a QAOA solver is configured: QAOA on the simulator
-///     (make_qaoa_solver() gives the default one);
+///   - QAOA on the simulator when one is configured and the model fits it: the XY-mixer QAOA on
+///     the feasible subspace (make_xy_qaoa_solver()) when the caller passes the constrained
+///     model, its one-hot constraints partition the original variables and the pinned subspace
+///     has at most the solver's max_states states; otherwise the X-mixer QAOA on the full space
+///     (make_qaoa_solver()) when n <= qaoa_max_qubits;
 ///   - n <= exact_max_variables: exact enumeration again (still well under a second);
 ///   - otherwise tabu search (the strongest classical solver of the library on the OR-Library
 ///     BQP instances, see benchmarks/bench_qubo_tabu.cpp).
+/// The XY mixer keeps every sample inside the one-hot rows and the pins; penalties of the other
+/// rows (capacities, precedence) stay in its cost table. When it does not apply, the QAOA run says
+/// why in its note and the X mixer runs instead.
 /// With `compare` set, the classical baselines (exact up to exact_max_variables, annealing,
 /// tabu) run as well, so a QAOA result is never reported without a classical one beside it.
 ///
@@ -41,7 +47,9 @@
 #include "qcoach/qubo/solvers/exact.hpp"
 #include "qcoach/qubo/solvers/tabu.hpp"
 #include "qcoach/qubo/solvers/tempering.hpp"
+#include "qcoach/qubo/constraints.hpp"
 #include "qcoach/variational/qaoa_solver.hpp"
+#include "qcoach/variational/subspace_solver.hpp"
 
 namespace qcoach::coaching {
 
@@ -92,6 +100,9 @@ struct portfolio_options {
     /// large for it).
     /// make_qaoa_solver() gives the default.
     std::shared_ptr<const qubo::Solver> qaoa;
+    /// The XY-mixer QAOA on the feasible subspace; null when none is configured. It runs only
+    /// when run_portfolio is given the constrained model; make_xy_qaoa_solver() gives the default.
+    std::shared_ptr<const variational::SubspaceQaoaSolver> qaoa_xy;
     /// Extra solver options passed to every run (reads, sweeps, target); seed, threads, time
     /// limit and progress are set from the fields above.
     qubo::solver_options base;
@@ -125,6 +136,33 @@ inline std::unique_ptr<qubo::Solver> classical_solver(solver_kind k) {
     }
 }
 
+/// The solver options of one run: the base options with the portfolio's seed, threads, time
+/// limit and progress (tagged with the solver's name).
+inline qubo::solver_options run_options(const portfolio_options& opts, const std::string& name) {
+    qubo::solver_options so = opts.base;
+    so.seed = opts.seed;
+    so.threads = opts.threads;
+    if (opts.time_limit_s > 0) so.time_limit_s = opts.time_limit_s;
+    if (opts.progress) so.progress = [&opts, name](const qubo::progress_info& p) { return opts.progress(name, p); };
+    return so;
+}
+
+/// Record a solver's result in `run`: its best sample over the full model (mapped back through
+/// `reduced` when the solver ran on the pinned model) and its energy there, or why there is none.
+inline void record(solver_run& run, const qubo::solve_result& r, const qubo::BinaryQuadraticModel& model,
+                   const qubo::ReducedModel* reduced) {
+    run.time_s = r.total_time_s;
+    if (r.best_sample.empty()) {
+        run.note = "stopped before it returned a sample (time limit too short?)";
+        return;
+    }
+    run.sample = reduced ? reduced->expand(r.best_sample) : r.best_sample;
+    run.energy = model.energy(run.sample);
+    run.time_to_best_s = r.time_to_best_s;
+    run.stopped_early = r.stopped_early;
+    run.ran = true;
+}
+
 } // namespace detail
 
 /// @brief The QAOA solver the coaching examples use: X mixer on the full state space, depth p
@@ -140,10 +178,25 @@ inline std::shared_ptr<const qubo::Solver> make_qaoa_solver(std::size_t p = 2, s
     return std::make_shared<const variational::QaoaSolver>(o);
 }
 
-/// @brief The solver the automatic choice picks for `free_variables` free variables.
-inline solver_kind automatic_choice(std::size_t free_variables, const portfolio_options& o) noexcept {
+/// @brief The XY-mixer QAOA the coaching examples use: the ring mixer on the feasible subspace,
+/// depth grown from 1 (the best point of a coarse grid) by INTERP, each depth optimized by L-BFGS
+/// with the adjoint gradient (at most `max_iterations` iterations), then `reads` shots (default
+/// 1000). Subspaces above `max_states` states are left to the other solvers.
+inline std::shared_ptr<const variational::SubspaceQaoaSolver> make_xy_qaoa_solver(std::size_t p = 2, std::size_t max_iterations = 60,
+                                                                                  index_t max_states = index_t{1} << 20) {
+    variational::subspace_solver_options o;
+    o.p = p;
+    o.strategy = variational::qaoa_strategy::interp;
+    o.optimizer.max_iterations = max_iterations;
+    o.max_states = max_states;
+    return std::make_shared<const variational::SubspaceQaoaSolver>(o);
+}
+
+/// @brief The solver the automatic choice picks for `free_variables` free variables; `xy_fits`
+/// says whether the XY-mixer QAOA applies to the model (and its subspace is small enough).
+inline solver_kind automatic_choice(std::size_t free_variables, const portfolio_options& o, bool xy_fits = false) noexcept {
     if (free_variables <= std::min(o.tiny_max_variables, o.exact_max_variables)) return solver_kind::exact;
-    if (o.qaoa && free_variables <= o.qaoa_max_qubits) return solver_kind::qaoa;
+    if (xy_fits || (o.qaoa && free_variables <= o.qaoa_max_qubits)) return solver_kind::qaoa;
     if (free_variables <= o.exact_max_variables) return solver_kind::exact;
     return solver_kind::tabu;
 }
@@ -151,19 +204,43 @@ inline solver_kind automatic_choice(std::size_t free_variables, const portfolio_
 /// @brief Run the portfolio on `model` with `pins` applied. The chosen solver comes first in
 /// the result (chosen = true); the comparison runs follow. A solver that refuses the model
 /// (too large for exact or QAOA) is reported with ran = false and its reason.
+///
+/// `constrained`, when given, is the constrained form of the model (model == constrained->to_model());
+/// it lets the XY-mixer QAOA run on its feasible subspace (portfolio_options::qaoa_xy).
 inline std::vector<solver_run> run_portfolio(const qubo::BinaryQuadraticModel& model, std::span<const qubo::pin> pins,
-                                             const portfolio_options& opts) {
+                                             const portfolio_options& opts, const qubo::ConstrainedModel* constrained = nullptr) {
     if (model.num_variables() == 0) throw value_error("the coaching model has no variables to solve for");
+    if (constrained && constrained->num_total_variables() != model.num_variables()) {
+        throw value_error("the constrained model has " + std::to_string(constrained->num_total_variables()) +
+                          " variables with slack; the coaching model has " + std::to_string(model.num_variables()));
+    }
     const qubo::ReducedModel reduced = qubo::fix_variables(model, pins);
     const std::size_t n_free = reduced.model().num_variables();
 
-    const solver_kind chosen = opts.solver == solver_kind::automatic ? automatic_choice(n_free, opts) : opts.solver;
+    // Whether the XY-mixer QAOA applies, and why not when it does not.
+    bool xy_fits = false;
+    std::string xy_reason;
+    if (opts.qaoa_xy && constrained && n_free > 0) {
+        try {
+            const index_t states = opts.qaoa_xy->states(*constrained, pins);
+            xy_fits = states <= opts.qaoa_xy->options().max_states;
+            if (!xy_fits) {
+                xy_reason = "XY mixer: the feasible subspace has " + std::to_string(states) + " states, above its limit of " +
+                            std::to_string(opts.qaoa_xy->options().max_states);
+            }
+        } catch (const std::exception& e) {
+            xy_reason = std::string("XY mixer: ") + e.what();
+        }
+    }
+    const bool x_fits = opts.qaoa && n_free <= opts.qaoa_max_qubits;
+
+    const solver_kind chosen = opts.solver == solver_kind::automatic ? automatic_choice(n_free, opts, xy_fits) : opts.solver;
     std::vector<solver_kind> order{chosen};
     if (opts.compare) {
         for (solver_kind k : {solver_kind::exact, solver_kind::qaoa, solver_kind::anneal, solver_kind::tabu}) {
             if (k == chosen) continue;
             if (k == solver_kind::exact && n_free > opts.exact_max_variables) continue;
-            if (k == solver_kind::qaoa && (!opts.qaoa || n_free > opts.qaoa_max_qubits)) continue;
+            if (k == solver_kind::qaoa && !xy_fits && !x_fits) continue;
             order.push_back(k);
         }
     }
@@ -175,17 +252,30 @@ inline std::vector<solver_run> run_portfolio(const qubo::BinaryQuadraticModel& m
         run.chosen = k == chosen;
         std::unique_ptr<qubo::Solver> owned;
         const qubo::Solver* solver = nullptr;
+        if (k == solver_kind::qaoa && xy_fits) {
+            run.solver = opts.qaoa_xy->name();
+            qubo::solver_options so = detail::run_options(opts, run.solver);
+            try {
+                detail::record(run, opts.qaoa_xy->run(*constrained, model, pins, so).result, model, nullptr);
+            } catch (const std::exception& e) {
+                run.note = e.what();
+            }
+            runs.push_back(std::move(run));
+            continue;
+        }
         if (k == solver_kind::qaoa) {
             solver = opts.qaoa.get();
             run.solver = "qaoa";
             if (!solver) {
-                run.note = "QAOA is not available: no QAOA solver is configured (portfolio_options::qaoa)";
+                run.note = xy_reason.empty() ? "QAOA is not available: no QAOA solver is configured (portfolio_options::qaoa)"
+                                             : xy_reason + "; no X-mixer QAOA is configured (portfolio_options::qaoa)";
                 runs.push_back(std::move(run));
                 continue;
             }
             if (n_free > opts.qaoa_max_qubits) {
                 run.note = std::to_string(n_free) + " free variables exceed the QAOA limit of " +
                            std::to_string(opts.qaoa_max_qubits) + " qubits";
+                if (!xy_reason.empty()) run.note = xy_reason + "; " + run.note;
                 runs.push_back(std::move(run));
                 continue;
             }
@@ -203,28 +293,9 @@ inline std::vector<solver_run> run_portfolio(const qubo::BinaryQuadraticModel& m
             runs.push_back(std::move(run));
             continue;
         }
-        qubo::solver_options so = opts.base;
-        so.seed = opts.seed;
-        so.threads = opts.threads;
-        if (opts.time_limit_s > 0) so.time_limit_s = opts.time_limit_s;
-        if (opts.progress) {
-            const std::string name = run.solver;
-            so.progress = [&opts, name](const qubo::progress_info& p) { return opts.progress(name, p); };
-        }
+        const qubo::solver_options so = detail::run_options(opts, run.solver);
         try {
-            qubo::solve_result r = solver->solve(reduced.model(), so);
-            if (r.best_sample.empty()) {
-                run.note = "stopped before it returned a sample (time limit too short?)";
-                run.time_s = r.total_time_s;
-                runs.push_back(std::move(run));
-                continue;
-            }
-            run.sample = reduced.expand(r.best_sample);
-            run.energy = model.energy(run.sample);
-            run.time_s = r.total_time_s;
-            run.time_to_best_s = r.time_to_best_s;
-            run.stopped_early = r.stopped_early;
-            run.ran = true;
+            detail::record(run, solver->solve(reduced.model(), so), model, &reduced);
         } catch (const std::exception& e) {
             run.note = e.what();
         }
@@ -235,8 +306,8 @@ inline std::vector<solver_run> run_portfolio(const qubo::BinaryQuadraticModel& m
 
 /// @brief run_portfolio with a vector of pins.
 inline std::vector<solver_run> run_portfolio(const qubo::BinaryQuadraticModel& model, const std::vector<qubo::pin>& pins,
-                                             const portfolio_options& opts) {
-    return run_portfolio(model, std::span<const qubo::pin>(pins), opts);
+                                             const portfolio_options& opts, const qubo::ConstrainedModel* constrained = nullptr) {
+    return run_portfolio(model, std::span<const qubo::pin>(pins), opts, constrained);
 }
 
 } // namespace qcoach::coaching

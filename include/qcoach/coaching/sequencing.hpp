@@ -212,7 +212,7 @@ inline void finish_outcome(const SequenceQubo& q, std::span<const std::int8_t> s
 inline std::vector<sequence_outcome> solve_sequence(const SequenceQubo& q, const portfolio_options& options,
                                                     bool repair = false) {
     std::vector<sequence_outcome> out;
-    for (const solver_run& r : run_portfolio(q.model(), q.pins(), options)) {
+    for (const solver_run& r : run_portfolio(q.model(), q.pins(), options, &q.constrained())) {
         sequence_outcome o;
         o.solver = r.solver;
         o.ran = r.ran;

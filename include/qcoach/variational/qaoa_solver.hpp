@@ -55,6 +55,35 @@ struct qaoa_solver_options {
     std::size_t default_shots = 1000;    ///< shots when solver_options::reads is 0
 };
 
+namespace detail {
+
+/// @brief The solve_result of `shots` sampled bitstrings: `draw(add)` calls add(sample, count)
+/// for each distinct sample (over the variables of `model`); each gets its model energy and is
+/// offered to the run control (target energy, progress), then the best is recorded.
+template <class Draw>
+qubo::solve_result shots_result(std::string name, const qubo::BinaryQuadraticModel& model, std::size_t shots,
+                                qubo::detail::run_control& control, Draw&& draw) {
+    qubo::solve_result r;
+    r.solver = std::move(name);
+    r.samples = qubo::SampleSet(model.type(), model.num_variables());
+    r.work_unit = "shots";
+    r.work = shots;
+    draw([&](const std::vector<std::int8_t>& sample, std::size_t count) {
+        const double e = model.energy_unchecked(sample);
+        r.samples.add(sample, e, count);
+        control.offer(e, sample);
+    });
+    control.unit_done(shots);
+    control.finish(r);
+    if (!r.samples.empty()) {
+        r.best_energy = r.samples.best().energy;
+        r.best_sample = r.samples.best().sample;
+    }
+    return r;
+}
+
+} // namespace detail
+
 /// @brief Everything a QAOA run produced.
 struct qaoa_solution {
     qubo::solve_result result; ///< sampled bitstrings (work = shots)
@@ -160,24 +189,10 @@ private:
         out.ground_energy = table->min();
 
         const std::size_t shots = options.reads ? options.reads : opts_.default_shots;
-        qubo::solve_result& r = out.result;
-        r.solver = name();
-        r.samples = qubo::SampleSet(model.type(), model.num_variables());
-        r.work_unit = "shots";
-        r.work = shots;
         const auto nq = static_cast<qubit_t>(model.num_variables());
-        for (const auto& [z, count] : qa.sample_counts(psi, shots, options.seed)) {
-            const auto sample = sample_from_index(model.type(), nq, z);
-            const double e = model.energy_unchecked(sample);
-            r.samples.add(sample, e, count);
-            control.offer(e, sample);
-        }
-        control.unit_done(shots);
-        control.finish(r);
-        if (!r.samples.empty()) {
-            r.best_energy = r.samples.best().energy;
-            r.best_sample = r.samples.best().sample;
-        }
+        out.result = detail::shots_result(name(), model, shots, control, [&](const auto& add) {
+            for (const auto& [z, count] : qa.sample_counts(psi, shots, options.seed)) add(sample_from_index(model.type(), nq, z), count);
+        });
         return out;
     }
 

@@ -57,6 +57,7 @@
 #include "qcoach/core/parallel.hpp"
 #include "qcoach/core/types.hpp"
 #include "qcoach/qubo/constraints.hpp"
+#include "qcoach/qubo/fix.hpp"
 #include "qcoach/qubo/model.hpp"
 #include "qcoach/qubo/solver.hpp"
 #include "qcoach/qubo/vartype.hpp"
@@ -75,13 +76,28 @@ namespace qcoach::variational {
 /// radix (see the file comment).
 class FeasibleSpace {
 public:
-    /// @brief Groups of variable indices; together they must contain every variable 0..n-1
-    /// exactly once, and each group has 1..64 variables. Throws index_error / value_error naming
-    /// the variable or group otherwise, and value_error when prod k_g exceeds 2^62.
-    FeasibleSpace(std::vector<std::vector<qubo::var_t>> groups, std::size_t num_variables)
+    /// Group of a variable fixed at 0 (group_of()).
+    static constexpr std::size_t no_group = std::numeric_limits<std::size_t>::max();
+
+    /// @brief Groups of variable indices; together with `fixed_zero` (variables that are 0 in
+    /// every state: pinned to 0, or the rest of a group whose choice is pinned) they must contain
+    /// every variable 0..n-1 exactly once, and each group has 1..64 variables. Throws
+    /// index_error / value_error naming the variable or group otherwise, and value_error when
+    /// prod k_g exceeds 2^62.
+    FeasibleSpace(std::vector<std::vector<qubo::var_t>> groups, std::size_t num_variables,
+                  const std::vector<qubo::var_t>& fixed_zero = {})
         : groups_(std::move(groups)), n_(num_variables) {
-        constexpr std::size_t none = std::numeric_limits<std::size_t>::max();
+        constexpr std::size_t none = no_group;
         group_of_.assign(n_, none);
+        fixed_.assign(n_, 0);
+        for (qubo::var_t v : fixed_zero) {
+            if (v >= n_) {
+                throw index_error("fixed variable " + std::to_string(v) + " is out of range; there are " + std::to_string(n_) +
+                                  " variables");
+            }
+            if (fixed_[v]) throw index_error("variable " + std::to_string(v) + " is fixed at 0 twice");
+            fixed_[v] = 1;
+        }
         position_of_.assign(n_, 0);
         for (std::size_t g = 0; g < groups_.size(); ++g) {
             const auto& grp = groups_[g];
@@ -96,6 +112,10 @@ public:
                 if (v >= n_) {
                     throw index_error("one-hot group " + std::to_string(g) + ": variable " + std::to_string(v) +
                                       " is out of range; there are " + std::to_string(n_) + " variables");
+                }
+                if (fixed_[v]) {
+                    throw index_error("variable " + std::to_string(v) + " is in one-hot group " + std::to_string(g) +
+                                      " and fixed at 0");
                 }
                 if (group_of_[v] != none) {
                     throw index_error("variable " + std::to_string(v) + " is in one-hot group " +
@@ -112,9 +132,9 @@ public:
             size_ *= grp.size();
         }
         for (std::size_t v = 0; v < n_; ++v)
-            if (group_of_[v] == none)
+            if (group_of_[v] == none && !fixed_[v])
                 throw index_error("variable " + std::to_string(v) + " is in no one-hot group; the groups must partition "
-                                  "all " + std::to_string(n_) + " variables");
+                                  "all " + std::to_string(n_) + " variables (or fix it at 0)");
     }
 
     std::size_t num_groups() const noexcept { return groups_.size(); }
@@ -127,8 +147,10 @@ public:
     index_t stride(std::size_t g) const noexcept { return strides_[g]; }
     const std::vector<index_t>& strides() const noexcept { return strides_; }
 
-    /// Group and position of variable v (unchecked index).
+    /// Group and position of variable v (unchecked index); no_group for a variable fixed at 0.
     std::size_t group_of(qubo::var_t v) const noexcept { return group_of_[v]; }
+    /// Whether variable v is 0 in every state (unchecked index).
+    bool fixed_zero(qubo::var_t v) const noexcept { return fixed_[v] != 0; }
     unsigned position_of(qubo::var_t v) const noexcept { return position_of_[v]; }
 
     /// Digit of group g in index i: the position of its chosen variable.
@@ -161,6 +183,8 @@ public:
                 }
             if (set != 1) return std::nullopt;
         }
+        for (std::size_t v = 0; v < n_; ++v)
+            if (fixed_[v] && x[v]) return std::nullopt;
         return i;
     }
 
@@ -184,6 +208,7 @@ private:
     std::size_t n_ = 0;
     std::vector<std::size_t> group_of_;
     std::vector<unsigned> position_of_;
+    std::vector<std::uint8_t> fixed_;
     std::vector<index_t> strides_;
     index_t size_ = 1;
 };
@@ -232,6 +257,59 @@ inline FeasibleSpace assignment_space(const qubo::ConstrainedModel& cm) {
     return FeasibleSpace(std::move(g.groups), cm.num_variables());
 }
 
+/// @brief assignment_space(cm) with a person's pins applied: a variable pinned to 1 decides its
+/// group (the group keeps that variable alone, its others are fixed at 0); a variable pinned to 0
+/// leaves its group and is fixed at 0. Throws index_error for a pin out of range and value_error,
+/// naming the constraint or variable, for a pin on a slack variable, a value other than 0/1, two
+/// variables of one group pinned to 1, or a group whose every variable is pinned to 0.
+inline FeasibleSpace assignment_space(const qubo::ConstrainedModel& cm, std::span<const qubo::pin> pins) {
+    one_hot_groups og = find_one_hot_groups(cm);
+    if (!og.partition_original) {
+        throw value_error("the one-hot constraints do not partition the original variables, so the feasible-subspace "
+                          "simulator does not apply: " + og.reason);
+    }
+    const std::size_t n = cm.num_variables();
+    const auto& obj = cm.objective();
+    std::vector<std::int8_t> value(n, -1);
+    for (const qubo::pin& p : pins) {
+        if (p.variable >= cm.num_total_variables()) {
+            throw index_error("pinned variable " + std::to_string(p.variable) + " is out of range; the model has " +
+                              std::to_string(cm.num_total_variables()) + " variables");
+        }
+        if (p.variable >= n) {
+            throw value_error("pinned variable " + std::to_string(p.variable) + " is a slack variable; the feasible subspace "
+                              "holds the original variables only");
+        }
+        if (p.value != 0 && p.value != 1) {
+            throw value_error("variable " + obj.name(p.variable) + " is pinned to " + std::to_string(p.value) + "; expected 0 or 1");
+        }
+        value[p.variable] = p.value;
+    }
+    if (pins.empty()) return FeasibleSpace(std::move(og.groups), n);
+    const auto cs = cm.constraints();
+    std::vector<std::vector<qubo::var_t>> groups;
+    std::vector<qubo::var_t> fixed;
+    for (std::size_t g = 0; g < og.groups.size(); ++g) {
+        const std::string& cname = cs[og.constraints[g]].name();
+        std::vector<qubo::var_t> chosen, free;
+        for (qubo::var_t v : og.groups[g]) {
+            if (value[v] == 1) chosen.push_back(v);
+            else if (value[v] == -1) free.push_back(v);
+        }
+        if (chosen.size() > 1) {
+            throw value_error("pins set " + obj.name(chosen[0]) + " and " + obj.name(chosen[1]) + " to 1, but one-hot constraint \"" +
+                              cname + "\" allows one");
+        }
+        if (chosen.empty() && free.empty()) {
+            throw value_error("pins set every variable of one-hot constraint \"" + cname + "\" to 0, so it has no feasible choice");
+        }
+        for (qubo::var_t v : og.groups[g])
+            if (chosen.empty() ? value[v] == 0 : v != chosen[0]) fixed.push_back(v);
+        groups.push_back(chosen.empty() ? std::move(free) : std::move(chosen));
+    }
+    return FeasibleSpace(std::move(groups), n, fixed);
+}
+
 /// @brief The cost of every feasible state under the penalized model of a constrained model,
 /// with each row's slack variables at their best values: entry i is
 /// cm.to_model().energy(cm.complete_sample(space.decode(i))), the minimum of the penalized
@@ -258,7 +336,8 @@ inline std::vector<double> constrained_costs(const FeasibleSpace& space, const q
         r.weight = w[k].value;
         r.a.resize(space.num_groups());
         for (std::size_t g = 0; g < space.num_groups(); ++g) r.a[g].assign(space.radix(g), 0);
-        for (const qubo::int_term& t : c.terms()) r.a[space.group_of(t.variable)][space.position_of(t.variable)] += t.coefficient;
+        for (const qubo::int_term& t : c.terms())
+            if (!space.fixed_zero(t.variable)) r.a[space.group_of(t.variable)][space.position_of(t.variable)] += t.coefficient;
         rows.push_back(std::move(r));
     }
     std::vector<unsigned> radix(space.num_groups());

@@ -249,7 +249,7 @@ inline colour_search_result minimize_colours(const graph& g, const colour_rules&
                     return options.progress(tag + std::string(name), p);
                 };
             }
-            for (const solver_run& r : run_portfolio(enc.model(), enc.pins(), pk)) {
+            for (const solver_run& r : run_portfolio(enc.model(), enc.pins(), pk, &enc.constrained())) {
                 colour_member m;
                 m.name = r.solver;
                 m.ran = r.ran;

@@ -257,7 +257,7 @@ struct schedule_run {
 inline std::vector<schedule_run> solve_schedule(const schedule_encoding& e, const portfolio_options& options,
                                                 bool repair_infeasible = false) {
     std::vector<schedule_run> out;
-    for (solver_run& r : run_portfolio(e.model(), e.pins(), options)) {
+    for (solver_run& r : run_portfolio(e.model(), e.pins(), options, &e.constrained())) {
         schedule_run sr;
         if (r.ran) {
             schedule_plan plan = decode(e, r.sample);

@@ -29,6 +29,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <limits>
 #include <vector>
 
 #include "qcoach/core/parallel.hpp"
@@ -57,7 +58,9 @@ public:
             foff_[g + 1] = foff_[g] + static_cast<std::uint32_t>(groups[g].size());
         }
         const std::size_t n = m.num_variables();
-        std::vector<std::uint32_t> field_of(n), group_of(n);
+        // Variables in no group are fixed at 0: their terms never contribute, and the sentinel
+        // group keeps their couplings out of the fields below.
+        std::vector<std::uint32_t> field_of(n), group_of(n, std::numeric_limits<std::uint32_t>::max());
         for (std::size_t g = 0; g < ng; ++g)
             for (std::size_t d = 0; d < groups[g].size(); ++d) {
                 field_of[groups[g][d]] = foff_[g] + static_cast<std::uint32_t>(d);
