@@ -15,5 +15,6 @@
 #include "qcoach/variational/qaoa.hpp"
 #include "qcoach/variational/qaoa_solver.hpp"
 #include "qcoach/variational/subspace.hpp"
+#include "qcoach/variational/subspace_solver.hpp"
 #include "qcoach/variational/vqe.hpp"
 #include "qcoach/variational/xy_mixer.hpp"
