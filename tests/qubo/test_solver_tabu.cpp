@@ -12,6 +12,7 @@
 #include "qcoach/qubo/io_bqp.hpp"
 #include "qcoach/qubo/solvers/tabu.hpp"
 #include "qubo/reference.hpp"
+#include "qubo/solver_cases.hpp"
 #include "support/matchers.hpp"
 
 using namespace qcoach;
@@ -20,78 +21,9 @@ using qcoach::test::MessageContains;
 
 namespace {
 
-/// A small random model with its minimum found by enumeration: a plain loop over all 2^n
-/// samples in Gray-code order on the raw term list (independent of the model's storage). Each
-/// step flips one variable and adds the change of the terms that contain it; every 1024 steps
-/// the energy is re-evaluated from scratch so that rounding cannot accumulate.
-struct small_case {
-    test::raw_model raw;
-    BinaryQuadraticModel model;
-    double minimum;
-};
-
-double enumerate_minimum(const test::raw_model& raw) {
-    const std::size_t n = raw.n;
-    std::vector<std::vector<test::raw_term>> touching(n);
-    for (const auto& t : raw.terms) {
-        touching[t.i].push_back(t);
-        if (t.j != t.i) touching[t.j].push_back(t);
-    }
-    std::vector<std::int8_t> v(n, raw.type == vartype::binary ? 0 : -1);
-    double e = raw.energy(v);
-    double best = e;
-    for (std::uint64_t k = 1; k < (std::uint64_t{1} << n); ++k) {
-        const auto i = static_cast<std::size_t>(std::countr_zero(k));
-        const double before = v[i];
-        v[i] = raw.type == vartype::binary ? static_cast<std::int8_t>(1 - v[i]) : static_cast<std::int8_t>(-v[i]);
-        const double after = v[i];
-        double change = raw.linear[i] * (after - before);
-        for (const auto& t : touching[i]) {
-            if (t.i == t.j) change += t.bias * (after * after - before * before);
-            else change += t.bias * (after - before) * v[t.i == i ? t.j : t.i];
-        }
-        e = (k % 1024 == 0) ? raw.energy(v) : e + change;
-        best = std::min(best, e);
-    }
-    return best;
-}
-
-const std::vector<small_case>& small_cases() {
-    static const std::vector<small_case> cases = [] {
-        std::vector<small_case> out;
-        Rng rng(20240601);
-        const auto add = [&](vartype t, std::size_t n, bool integral) {
-            small_case c{test::random_raw_model(t, n, 0.5, rng, integral), BinaryQuadraticModel(), 0.0};
-            c.model = c.raw.build();
-            c.minimum = enumerate_minimum(c.raw);
-            out.push_back(std::move(c));
-        };
-        for (const vartype t : {vartype::binary, vartype::spin})
-            for (const bool integral : {true, false})
-                for (const std::size_t n : {1u, 2u, 3u, 7u, 12u, 16u}) add(t, n, integral);
-        add(vartype::binary, 20, true);
-        add(vartype::spin, 20, false);
-        return out;
-    }();
+const std::vector<test::small_case>& tabu_cases() {
+    static const std::vector<test::small_case> cases = test::make_small_cases(20240601);
     return cases;
-}
-
-/// Minimum of E over the samples x (original variables only) that satisfy every constraint,
-/// by a plain loop over all 2^n assignments; the constraint rows are evaluated directly.
-double feasible_minimum(const ConstrainedModel& cm) {
-    const std::size_t n = cm.num_variables();
-    double best = std::numeric_limits<double>::infinity();
-    for (std::uint64_t bits = 0; bits < (std::uint64_t{1} << n); ++bits) {
-        const auto x = sample_from_bits(vartype::binary, n, bits);
-        bool ok = true;
-        for (const Constraint& c : cm.constraints()) {
-            std::int64_t lhs = 0;
-            for (const int_term& t : c.terms()) lhs += t.coefficient * x[t.variable];
-            ok = ok && (c.rel() == relation::equal ? lhs == c.rhs() : lhs <= c.rhs());
-        }
-        if (ok) best = std::min(best, cm.objective().energy(x));
-    }
-    return best;
 }
 
 /// A random binary objective with a few constraints of different kinds on 9 variables.
@@ -104,20 +36,10 @@ ConstrainedModel random_constrained(Rng& rng) {
     return cm;
 }
 
-bool same_samples(const SampleSet& a, const SampleSet& b) {
-    if (a.size() != b.size()) return false;
-    for (std::size_t k = 0; k < a.size(); ++k) {
-        const auto& x = a.entries()[k];
-        const auto& y = b.entries()[k];
-        if (x.sample != y.sample || x.energy != y.energy || x.count != y.count) return false;
-    }
-    return true;
-}
-
 } // namespace
 
 TEMPLATE_TEST_CASE("tabu: finds the brute-force minimum of small random models", "[qubo][tabu]", float, double) {
-    for (const small_case& c : small_cases()) {
+    for (const test::small_case& c : tabu_cases()) {
         const std::size_t n = c.model.num_variables();
         solver_options o;
         o.seed = 7 + n;
@@ -155,7 +77,7 @@ TEST_CASE("tabu: the best sample of a penalized model is a constrained optimum",
         const auto report = cm.check(r.best_sample);
         INFO(report.summary());
         CHECK(report.feasible());
-        const double expected = feasible_minimum(cm);
+        const double expected = test::feasible_minimum(cm);
         CHECK(cm.objective().energy(cm.original(r.best_sample)) == Approx(expected).margin(1e-9));
         CHECK(r.best_energy == Approx(expected).margin(1e-9)); // the penalty of the best sample is 0
     }
@@ -199,7 +121,7 @@ TEST_CASE("tabu: the same seed gives the same result for 1 and 2 threads", "[qub
     const auto one = TabuSolver<>(p).solve(model, o);
     o.threads = 2;
     const auto two = TabuSolver<>(p).solve(model, o);
-    CHECK(same_samples(one.samples, two.samples));
+    CHECK(test::same_samples(one.samples, two.samples));
     CHECK(one.best_sample == two.best_sample);
     CHECK(one.best_energy == two.best_energy);
     CHECK(one.work == two.work);
@@ -207,7 +129,7 @@ TEST_CASE("tabu: the same seed gives the same result for 1 and 2 threads", "[qub
     CHECK(one.samples.size() > 1);
     o.seed = 43;
     const auto other = TabuSolver<>(p).solve(model, o);
-    CHECK_FALSE(same_samples(one.samples, other.samples)); // the seed matters
+    CHECK_FALSE(test::same_samples(one.samples, other.samples)); // the seed matters
 }
 
 TEMPLATE_TEST_CASE("tabu: the SIMD and the scalar scan choose the same moves", "[qubo][tabu]", float, double) {
@@ -225,7 +147,7 @@ TEMPLATE_TEST_CASE("tabu: the SIMD and the scalar scan choose the same moves", "
         const auto scalar = TabuSolver<TestType>(p).solve(model, o);
         p.path = kernel_path::simd;
         const auto simd = TabuSolver<TestType>(p).solve(model, o);
-        CHECK(same_samples(scalar.samples, simd.samples));
+        CHECK(test::same_samples(scalar.samples, simd.samples));
         CHECK(scalar.work == simd.work);
     }
 }

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "qcoach/variational/angles.hpp"
+#include "variational/graphs.hpp"
 
 #if defined(QCOACH_TEST_HAVE_NLOHMANN_JSON)
 #include <nlohmann/json.hpp>
@@ -24,27 +25,9 @@ namespace qv = qcoach::variational;
 
 namespace {
 
-using edge_list = std::vector<std::pair<int, int>>;
-
-// Petersen graph: 3-regular, 10 vertices, girth 5 (outer 5-cycle, spokes, inner pentagram).
-edge_list petersen() {
-    edge_list e;
-    for (int i = 0; i < 5; ++i) {
-        e.emplace_back(i, (i + 1) % 5);
-        e.emplace_back(i, i + 5);
-        e.emplace_back(5 + i, 5 + (i + 2) % 5);
-    }
-    return e;
-}
-
-// Heawood graph: 3-regular, 14 vertices, girth 6; LCF notation [5, −5]^7 (a 14-cycle plus the
-// chord i — i+5 from every even i).
-edge_list heawood() {
-    edge_list e;
-    for (int i = 0; i < 14; ++i) e.emplace_back(i, (i + 1) % 14);
-    for (int i = 0; i < 14; i += 2) e.emplace_back(i, (i + 5) % 14);
-    return e;
-}
+using qcoach::test::heawood;
+using qcoach::test::petersen;
+using qcoach::variational::edge_list;
 
 // C(z) = number of cut edges for every basis state z (qubit q = bit q of z).
 std::vector<double> cut_values(int n, const edge_list& edges) {

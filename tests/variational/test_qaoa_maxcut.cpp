@@ -14,35 +14,15 @@
 #include "qcoach/variational/maxcut.hpp"
 #include "qcoach/variational/optimize.hpp"
 #include "qcoach/variational/qaoa.hpp"
+#include "variational/graphs.hpp"
 
 using namespace qcoach;
 using namespace qcoach::variational;
+using qcoach::test::heawood;
+using qcoach::test::petersen;
+using qcoach::test::ring;
 
 namespace {
-
-edge_list ring(unsigned n) {
-    edge_list e;
-    for (unsigned i = 0; i < n; ++i) e.emplace_back(std::min(i, (i + 1) % n), std::max(i, (i + 1) % n));
-    return e;
-}
-
-edge_list petersen() {
-    edge_list e;
-    for (unsigned i = 0; i < 5; ++i) {
-        e.emplace_back(std::min(i, (i + 1) % 5), std::max(i, (i + 1) % 5)); // outer cycle
-        e.emplace_back(i, i + 5);                                           // spokes
-        const unsigned a = i + 5, b = (i + 2) % 5 + 5;                      // inner pentagram
-        e.emplace_back(std::min(a, b), std::max(a, b));
-    }
-    return e;
-}
-
-edge_list heawood() {
-    // LCF notation [5, -5]^7: the 14-cycle plus chords i -> i + 5 for even i (girth 6).
-    edge_list e = ring(14);
-    for (unsigned i = 0; i < 14; i += 2) e.emplace_back(std::min(i, (i + 5) % 14), std::max(i, (i + 5) % 14));
-    return e;
-}
 
 /// <cut> of the literature's angles (e^{-i gamma cut}) through the engine (E = -cut).
 template <class Real>
