@@ -214,7 +214,7 @@ cc::comparison_row session_row(const cc::session_outcome& o, bool sessions_objec
     row.note = o.note;
     if (o.ran) {
         row.objective = sessions_objective ? static_cast<double>(o.objective.sessions_used) : o.objective.total;
-        row.feasible = o.check.feasible();
+        row.feasible = o.feasible();
         if (std::isfinite(o.energy)) row.note = "energy " + fmt(o.energy) + (row.note.empty() ? "" : ", " + row.note);
     } else {
         row.note = "skipped: " + o.note;
@@ -337,7 +337,7 @@ void run_sequence(cc::SequencingProblem problem, const settings& s, qcoach_examp
         row.note = o.ran ? o.note : "skipped: " + o.note;
         if (o.ran) {
             row.objective = static_cast<double>(o.objective.total);
-            row.feasible = o.check.feasible();
+            row.feasible = o.feasible();
             if (std::isfinite(o.energy)) row.note = "energy " + fmt(o.energy) + (row.note.empty() ? "" : ", " + row.note);
         }
         if (o.chosen) {
@@ -494,7 +494,7 @@ void run_salbp(const settings& s, qcoach_example::ProgressBar& bar, result& r) {
             attempts[k].time += o.time_s;
             attempts[k].outcome = o;
             attempts[k].sessions = S;
-            attempts[k].found = o.check.feasible();
+            attempts[k].found = o.feasible();
         }
     }
     std::vector<cc::session_plan> plans;

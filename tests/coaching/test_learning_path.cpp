@@ -149,6 +149,15 @@ TEST_CASE("learning path: exact solver and dedicated search reach the brute-forc
     const auto ded = solve_sessions_dedicated(q, {});
     CHECK(ded.check.feasible());
     CHECK(ded.objective.total == Approx(best));
+    // A QAOA request without a QAOA solver does not run, and its outcome is not a feasible plan
+    // (its check is empty because there is no plan to check).
+    o.solver = solver_kind::qaoa;
+    const auto skipped = solve_sessions(q, o);
+    REQUIRE(skipped.size() == 1);
+    CHECK_FALSE(skipped[0].ran);
+    CHECK(skipped[0].check.violations.empty());
+    CHECK_FALSE(skipped[0].feasible());
+    CHECK(runs[0].feasible());
 }
 
 TEST_CASE("learning path: the check names every broken constraint with its amount", "[coaching][learning_path]") {

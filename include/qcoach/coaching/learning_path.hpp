@@ -253,6 +253,10 @@ struct session_outcome {
     session_plan plan;
     plan_check check;
     session_objective_report objective;
+
+    /// True when the run returned a plan and that plan keeps every hard constraint (a run that
+    /// did not happen has no plan, so it is not feasible whatever `check` holds).
+    bool feasible() const noexcept { return ran && check.feasible(); }
 };
 
 /// @brief Decode, check and evaluate a sample; with `repair`, an infeasible plan is repaired

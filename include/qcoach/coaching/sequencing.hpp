@@ -195,6 +195,10 @@ struct sequence_outcome {
     sequence_plan plan;
     plan_check check;
     sequence_objective_report objective;
+
+    /// True when the run returned a plan and that plan keeps every hard constraint (a run that
+    /// did not happen has no plan, so it is not feasible whatever `check` holds).
+    bool feasible() const noexcept { return ran && check.feasible(); }
 };
 
 inline void finish_outcome(const SequenceQubo& q, std::span<const std::int8_t> sample, bool repair, sequence_outcome& out) {
