@@ -200,6 +200,11 @@ TEST_CASE("xy matching: sizes are checked before allocation", "[coaching][xy][su
     CHECK_THROWS_MATCHES(FeasibleSpace({{0, 1}, {2, 1}}, 3), index_error, MessageContains("variable 1"));
     CHECK_THROWS_MATCHES(FeasibleSpace({{0, 1}}, 4), index_error, MessageContains("variable 2 is in no one-hot group"));
     CHECK_THROWS_MATCHES(FeasibleSpace({{0, 7}}, 2), index_error, MessageContains("variable 7 is out of range"));
+    // Variables fixed at 0 stand outside the groups, once each, and in range.
+    CHECK(FeasibleSpace({{0, 1}}, 3, {2}).size() == 2);
+    CHECK_THROWS_MATCHES(FeasibleSpace({{0, 1}}, 3, {2, 2}), index_error, MessageContains("variable 2 is fixed at 0 twice"));
+    CHECK_THROWS_MATCHES(FeasibleSpace({{0, 1}}, 3, {1, 2}), index_error, MessageContains("variable 1 is in one-hot group 0 and fixed at 0"));
+    CHECK_THROWS_MATCHES(FeasibleSpace({{0, 1}}, 3, {5}), index_error, MessageContains("fixed variable 5 is out of range"));
 }
 
 namespace {
