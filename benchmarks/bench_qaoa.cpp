@@ -1,16 +1,18 @@
 // QAOA on MaxCut of a random 3-regular graph (seed 1), p = 5, gamma = 0.4 and beta = 0.3 in every
 // layer, float and double, 2 threads:
-//  - qaoa_energy: one evaluation of <C> by Qaoa::expectation (2 passes per layer, the energy
-//    summed in the last pass);
+//  - qaoa_energy: one evaluation of <C> by Qaoa::expectation (p + 1 passes: each pass after
+//    the first carries the rotations of two layers; the energy is summed in the last pass);
 //  - qaoa_plain: the plain loop for comparison: one phase pass per layer, then n separate RX
 //    gate passes, then one pass for <C>;
 //  - qaoa_gradient: energy and full adjoint gradient (p = 10 at n = 20), reported as a ratio to
 //    one energy evaluation measured in the same benchmark;
-//  - rx_in_cache: the mixer kernel on a buffer that stays in L2, in ns per amplitude and gate.
+//  - rx_in_cache: the mixer kernel on a buffer that stays in L2, in ns per amplitude and gate,
+//    in the exact form (c = cos beta, s = sin beta) and the unit form (c = 1, s = tan beta).
 // "sweeps" divides the wall time by an in-place sweep x[i] <- a x[i] over the same bytes,
 // measured right before each run (as bench_fusion does); the executable also carries the
 // inplace/double/threads:2 reference of bench_bandwidth.cpp.
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <vector>
@@ -68,7 +70,9 @@ void qaoa_energy(benchmark::State& state) {
         benchmark::DoNotOptimize(e);
     }
     state.counters["energy"] = e;
-    state.counters["passes_per_layer"] = qa.layout().high() > 0 ? 2 : 1;
+    const double passes = qa.layout().high() > 0 ? static_cast<double>(p + 1) : static_cast<double>(p);
+    state.counters["passes"] = passes;
+    state.counters["passes_per_layer"] = passes / static_cast<double>(p);
     state.counters["sweeps"] = total / sweep;
     state.counters["sweeps_per_layer"] = total / sweep / static_cast<double>(p);
 }
@@ -133,14 +137,24 @@ void qaoa_gradient(benchmark::State& state) {
 }
 
 /// The mixer alone on a 2^m buffer (L2-resident): ns per amplitude and gate.
-template <class Real>
+template <class Real, bool Unit>
 void rx_in_cache(benchmark::State& state) {
     const auto m = static_cast<unsigned>(state.range(0));
     aligned_vector<std::complex<Real>> buf(std::size_t{1} << m, std::complex<Real>(Real(0.01)));
-    const Real c = static_cast<Real>(std::cos(0.3)), s = static_cast<Real>(std::sin(0.3));
+    const Real c = Unit ? Real(1) : static_cast<Real>(std::cos(0.3));
+    const Real s = static_cast<Real>(Unit ? std::tan(0.3) : std::sin(0.3));
+    // The unit form grows the norm by 1/cos(0.3) per gate: refill the buffer now and then
+    // (outside the timing) so that the values stay finite.
+    int runs = 0;
     for (auto _ : state) {
         variational::detail::rx_range(buf.data(), m, 0, m, c, s, true);
         benchmark::ClobberMemory();
+        if (Unit && ++runs == 64) {
+            state.PauseTiming();
+            std::fill(buf.begin(), buf.end(), std::complex<Real>(Real(0.01)));
+            runs = 0;
+            state.ResumeTiming();
+        }
     }
     const double gates_amps = static_cast<double>(state.iterations()) * m * static_cast<double>(buf.size());
     state.counters["ns_per_amp_gate"] = benchmark::Counter(gates_amps * 1e-9, benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
@@ -160,8 +174,10 @@ const int registered = [] {
         ->UseRealTime()
         ->Unit(benchmark::kMillisecond)
         ->Iterations(5);
-    for (auto* b : {benchmark::RegisterBenchmark("rx_in_cache/float", rx_in_cache<float>),
-                    benchmark::RegisterBenchmark("rx_in_cache/double", rx_in_cache<double>)})
+    for (auto* b : {benchmark::RegisterBenchmark("rx_in_cache/float", rx_in_cache<float, false>),
+                    benchmark::RegisterBenchmark("rx_in_cache/double", rx_in_cache<double, false>),
+                    benchmark::RegisterBenchmark("rx_in_cache_unit/float", rx_in_cache<float, true>),
+                    benchmark::RegisterBenchmark("rx_in_cache_unit/double", rx_in_cache<double, true>)})
         b->ArgName("log2_amps")->Arg(10)->Arg(14)->Unit(benchmark::kMicrosecond);
     return 0;
 }();

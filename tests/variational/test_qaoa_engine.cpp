@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <numbers>
 #include <vector>
@@ -114,43 +115,106 @@ TEMPLATE_TEST_CASE("layer passes equal the phase and RX gate by gate, every n an
             for (auto& v : e) v = kind == 0 ? static_cast<double>(rng.below(9)) : kind == 1 ? static_cast<double>(rng.below(3000)) : rng.normal();
             auto table = std::make_shared<const CostTable>(CostTable::from_energies(e));
             const StateVector<Real> psi0 = test::random_state<Real>(n, rng);
-            const double gamma = 0.37 + 0.1 * kind, beta = -0.61;
-            StateVector<Real> ref = psi0;
+            // beta = -0.61 runs the rotations in the unit form (|tan beta| <= 1, the factor
+            // cos(beta)^n goes with the phase), beta = 1.1 in the exact form.
+            for (const double beta : {-0.61, 1.1}) {
+                const double gamma = 0.37 + 0.1 * kind;
+                StateVector<Real> ref = psi0;
+                std::vector<Real> er(e.begin(), e.end());
+                apply_phase(ref, std::span<const Real>(er), gamma);
+                for (qubit_t q = 0; q < n; ++q) apply(ref, gates::rx(q, 2 * beta));
+                const double e_ref = [&] {
+                    double s = 0;
+                    for (index_t z = 0; z < ref.size(); ++z) s += std::norm(cd(ref[z])) * e[z];
+                    return s;
+                }();
+                Qaoa<Real> qa(table);
+                qa.set_initial_state(psi0);
+                // Sub-block and tile widths: 0 (everything in the second call), 1 (below a register:
+                // scalar fallback), 3 (registers) and L; every chunk width L.
+                StateVector<Real> out(n);
+                const std::vector<double> g{gamma}, b{beta};
+                for (unsigned L = 1; L <= n; ++L) {
+                    std::vector<std::pair<unsigned, unsigned>> done;
+                    for (unsigned S : {0u, 1u, 3u, L}) {
+                        for (unsigned w : {0u, 1u, 3u, L}) {
+                            const unsigned s2 = std::min(S, L), w2 = std::min(w, L);
+                            if (std::find(done.begin(), done.end(), std::make_pair(s2, w2)) != done.end()) continue;
+                            done.emplace_back(s2, w2);
+                            qa.set_layout(L, s2, w2);
+                            for (auto path : {kernel_path::simd, kernel_path::scalar}) {
+                                if (path == kernel_path::scalar && (s2 > 1 || w2 > 1 || n > 9)) continue;
+                                exec_policy pol;
+                                pol.path = path;
+                                pol.threads = 2;
+                                pol.serial_cutoff = n >= 10 && L + 2 == n && kind == 0 ? 16 : index_t{1} << 20; // threads on a few small states
+                                qa.set_policy(pol);
+                                qa.prepare(out, g, b);
+                                double err = 0;
+                                for (index_t z = 0; z < out.size(); ++z) err = std::max(err, std::abs(cd(out[z]) - cd(ref[z])));
+                                INFO("n " << n << " kind " << kind << " beta " << beta << " L " << L << " S " << s2 << " w " << w2);
+                                REQUIRE(err < 20 * tol<Real>());
+                                if (w2 == s2) REQUIRE(qa.expectation(g, b) == Approx(e_ref).margin(1e3 * tol<Real>()));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+TEMPLATE_TEST_CASE("two layers per pass: p = 1..5 equal the gates one by one, every ending and split", "[qaoa][kernels]",
+                   float, double) {
+    // With high qubits, the run takes p + 1 passes: the tile passes apply the high rotations of
+    // one layer, the next phase and the next layer's high rotations, the chunk passes likewise
+    // for the low rotations. p odd ends on a tile pass, p even on a chunk pass.
+    using Real = TestType;
+    Rng rng(21);
+    const std::vector<double> gammas{0.41, -0.27, 0.93, 0.18, -0.6};
+    const std::vector<double> betas{0.3, 1.2, -0.5, 2.0, -1.35}; // unit and exact forms mixed
+    for (qubit_t n : {7u, 10u}) {
+        for (int kind = 0; kind < 2; ++kind) { // one-byte levels, real energies
+            std::vector<double> e(std::size_t{1} << n);
+            for (auto& v : e) v = kind == 0 ? static_cast<double>(rng.below(12)) : rng.normal();
+            auto table = std::make_shared<const CostTable>(CostTable::from_energies(e));
             std::vector<Real> er(e.begin(), e.end());
-            apply_phase(ref, std::span<const Real>(er), gamma);
-            for (qubit_t q = 0; q < n; ++q) apply(ref, gates::rx(q, 2 * beta));
-            const double e_ref = [&] {
-                double s = 0;
-                for (index_t z = 0; z < ref.size(); ++z) s += std::norm(cd(ref[z])) * e[z];
-                return s;
-            }();
-            Qaoa<Real> qa(table);
-            qa.set_initial_state(psi0);
-            // Sub-block and tile widths: 0 (everything in the second call), 1 (below a register:
-            // scalar fallback), 3 (registers) and L; every chunk width L.
-            StateVector<Real> out(n);
-            const std::vector<double> g{gamma}, b{beta};
-            for (unsigned L = 1; L <= n; ++L) {
-                std::vector<std::pair<unsigned, unsigned>> done;
-                for (unsigned S : {0u, 1u, 3u, L}) {
-                    for (unsigned w : {0u, 1u, 3u, L}) {
-                        const unsigned s2 = std::min(S, L), w2 = std::min(w, L);
-                        if (std::find(done.begin(), done.end(), std::make_pair(s2, w2)) != done.end()) continue;
-                        done.emplace_back(s2, w2);
-                        qa.set_layout(L, s2, w2);
+            const StateVector<Real> psi0 = test::random_state<Real>(n, rng);
+            for (std::size_t p = 1; p <= gammas.size(); ++p) {
+                const std::vector<double> g(gammas.begin(), gammas.begin() + static_cast<std::ptrdiff_t>(p));
+                const std::vector<double> b(betas.begin(), betas.begin() + static_cast<std::ptrdiff_t>(p));
+                for (bool uniform : {true, false}) {
+                    StateVector<Real> ref(n);
+                    if (uniform) {
+                        for (qubit_t q = 0; q < n; ++q) apply(ref, gates::h(q));
+                    } else {
+                        ref = psi0;
+                    }
+                    for (std::size_t l = 0; l < p; ++l) {
+                        apply_phase(ref, std::span<const Real>(er), g[l]);
+                        for (qubit_t q = 0; q < n; ++q) apply(ref, gates::rx(q, 2 * b[l]));
+                    }
+                    double e_ref = 0;
+                    for (index_t z = 0; z < ref.size(); ++z) e_ref += std::norm(cd(ref[z])) * e[z];
+                    Qaoa<Real> qa(table);
+                    if (!uniform) qa.set_initial_state(psi0);
+                    // Chunk L, sub-block S, tile w: tiles of registers, of one amplitude (the
+                    // scalar fallback) and of several rows per register.
+                    for (const auto& [L, S, w] : std::vector<std::array<unsigned, 3>>{{n - 3, 2, 3}, {n - 2, 3, 0}, {n - 4, 3, 3}, {3, 3, 2}}) {
+                        qa.set_layout(L, S, w);
                         for (auto path : {kernel_path::simd, kernel_path::scalar}) {
-                            if (path == kernel_path::scalar && (s2 > 1 || w2 > 1 || n > 9)) continue;
                             exec_policy pol;
                             pol.path = path;
                             pol.threads = 2;
-                            pol.serial_cutoff = n >= 10 && L + 2 == n && kind == 0 ? 16 : index_t{1} << 20; // threads on a few small states
+                            pol.serial_cutoff = 16;
                             qa.set_policy(pol);
-                            qa.prepare(out, g, b);
+                            const StateVector<Real> got = qa.state(g, b);
                             double err = 0;
-                            for (index_t z = 0; z < out.size(); ++z) err = std::max(err, std::abs(cd(out[z]) - cd(ref[z])));
-                            INFO("n " << n << " kind " << kind << " L " << L << " S " << s2 << " w " << w2);
-                            REQUIRE(err < 20 * tol<Real>());
-                            if (w2 == s2) REQUIRE(qa.expectation(g, b) == Approx(e_ref).margin(1e3 * tol<Real>()));
+                            for (index_t z = 0; z < got.size(); ++z) err = std::max(err, std::abs(cd(got[z]) - cd(ref[z])));
+                            INFO("n " << n << " kind " << kind << " p " << p << " uniform " << uniform << " L " << L << " S " << S
+                                      << " w " << w << " scalar " << (path == kernel_path::scalar));
+                            REQUIRE(err < 50 * tol<Real>());
+                            REQUIRE(qa.expectation(g, b) == Approx(e_ref).margin(1e3 * tol<Real>()));
                         }
                     }
                 }

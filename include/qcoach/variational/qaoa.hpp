@@ -15,17 +15,21 @@
 /// A flat parameter vector, as optimizers use it, is x = [gamma_1 .. gamma_p, beta_1 .. beta_p].
 ///
 /// ## Mixers
-/// A mixer is a small descriptor: x_mixer{} (the transverse field, applied by the two-pass
-/// kernels of detail/qaoa_passes.hpp) or an xy_mixer (xy_mixer.hpp: XY mixers on one-hot
+/// A mixer is a small descriptor: x_mixer{} (the transverse field, applied by the blocked
+/// passes of detail/qaoa_passes.hpp) or an xy_mixer (xy_mixer.hpp: XY mixers on one-hot
 /// groups, ring or complete). The XY path applies the phase as one pass and the mixer through
 /// xy_mixer::apply; its gradient uses xy_mixer::apply_adjoint and apply_generator (one extra
 /// state). An XY mixer keeps the one-hot constraints only from a feasible start: set the
 /// initial state, e.g. to w_state(n, groups) (|+>^n is not feasible).
 ///
 /// ## Cost
-/// One layer reads and writes the state twice (low pass, high pass), the energy is summed in the
-/// last pass, and a run from |+>^n writes its first pass without reading. A Qaoa object keeps a
-/// work state between calls, so it is not safe to call one object from several threads at once.
+/// With the X mixer, p layers read and write the state p + 1 times: the first pass applies the
+/// first phase and the low-qubit rotations; every later pass finishes the rotations of one layer
+/// and, since the phase is diagonal, also applies the next phase and the next layer's rotations
+/// on the same qubits (column tiles for the high qubits, chunks for the low ones). The energy is
+/// summed in the last pass, and a run from |+>^n writes its first pass without reading. A Qaoa
+/// object keeps a work state between calls, so it is not safe to call one object from several
+/// threads at once.
 
 #include <cmath>
 #include <complex>
@@ -242,7 +246,9 @@ public:
         std::vector<std::vector<std::complex<Real>>> tabs(2 * p);
         std::vector<detail::phase_source<Real>> ph(p), ph_inv(p);
         for (std::size_t l = 0; l < p; ++l) {
-            ph[l] = phase_for(gammas[l], tabs[2 * l]);
+            // The forward low pass runs the unit form; the scale of its chunk's qubits goes
+            // with the phase (detail::adjoint_gradient).
+            ph[l] = phase_for(gammas[l], tabs[2 * l], detail::rx_form::of(betas[l]).scale(layout_.chunk));
             ph_inv[l] = phase_for(-gammas[l], tabs[2 * l + 1]);
         }
         return detail::adjoint_gradient<Real>(layout_, grad_, initial_ ? initial_->data() : nullptr, uniform_amplitude(), ph,
@@ -294,17 +300,19 @@ private:
         return table_->has_levels() ? table_->min() * s.first + s.second : s.second;
     }
 
-    detail::phase_source<Real> phase_for(double gamma, std::vector<std::complex<Real>>& tab) const {
+    /// Layer phase e^{-i gamma E}, times `scale` (detail::rx_form).
+    detail::phase_source<Real> phase_for(double gamma, std::vector<std::complex<Real>>& tab, double scale = 1.0) const {
         detail::phase_source<Real> ph;
         ph.src = energy_source_();
         ph.gamma = gamma;
+        ph.scale = scale;
         if (table_->has_levels()) {
             const std::uint32_t levels = table_->num_levels();
             tab.resize(levels);
             const double base = table_->min();
             for (std::uint32_t k = 0; k < levels; ++k) {
                 const double phi = -gamma * (base + static_cast<double>(k));
-                tab[k] = {static_cast<Real>(std::cos(phi)), static_cast<Real>(std::sin(phi))};
+                tab[k] = {static_cast<Real>(scale * std::cos(phi)), static_cast<Real>(scale * std::sin(phi))};
             }
             ph.tab = tab.data();
         }
@@ -340,21 +348,45 @@ private:
             }
             return;
         }
-        std::vector<std::complex<Real>> tab;
         if (const auto* xy = std::get_if<xy_mixer>(&mixer_)) {
             run_xy(*xy, out, gammas, betas, energy);
             return;
         }
         std::vector<std::pair<double, double>> sums;
-        const bool high = layout_.high() > 0;
+        // Rotations in the unit form where it applies; the factor they leave out goes with the
+        // layer's phase, which comes before all of the layer's rotations.
+        std::vector<std::vector<std::complex<Real>>> tabs(p);
+        std::vector<detail::phase_source<Real>> ph(p);
+        std::vector<detail::rx_cs<Real>> rx(p);
         for (std::size_t l = 0; l < p; ++l) {
-            const auto ph = phase_for(gammas[l], tab);
-            const Real c = static_cast<Real>(std::cos(betas[l])), s = static_cast<Real>(std::sin(betas[l]));
-            const bool last = l + 1 == p;
-            const std::complex<Real>* src = l == 0 ? (initial_ ? initial_->data() : nullptr) : out;
-            const bool sum_low = last && energy && !high;
-            detail::low_pass<Real>(layout_, out, src, amp0, &ph, c, s, pol_, sum_low ? &sums : nullptr, &es);
-            if (high) detail::high_pass<Real>(layout_, out, out, c, s, pol_, last && energy ? &sums : nullptr, &es);
+            const auto form = detail::rx_form::of(betas[l]);
+            ph[l] = phase_for(gammas[l], tabs[l], form.scale(n_));
+            rx[l] = {static_cast<Real>(form.c), static_cast<Real>(form.s)};
+        }
+        const std::complex<Real>* src = initial_ ? initial_->data() : nullptr;
+        if (layout_.high() == 0) {
+            for (std::size_t l = 0; l < p; ++l) {
+                const bool last = l + 1 == p;
+                detail::low_pass<Real>(layout_, out, l == 0 ? src : out, amp0, &ph[l], rx[l].c, rx[l].s, pol_,
+                                       last && energy ? &sums : nullptr, &es);
+            }
+        } else {
+            // p + 1 passes (file comment): [P_0 XL_0], then [XH_l P_l+1 XH_l+1] on tiles and
+            // [XL_l+1 P_l+2 XL_l+2] on chunks, two layers per pass; the last pass sums <C>.
+            auto* s_out = energy ? &sums : nullptr;
+            detail::low_pass<Real>(layout_, out, src, amp0, &ph[0], rx[0].c, rx[0].s, pol_, nullptr, &es);
+            for (std::size_t l = 0;; l += 2) {
+                if (l + 1 == p) {
+                    detail::high_pass<Real>(layout_, out, out, rx[l].c, rx[l].s, pol_, s_out, &es);
+                    break;
+                }
+                detail::high_pass<Real>(layout_, out, out, rx[l].c, rx[l].s, pol_, nullptr, &es, &ph[l + 1], &rx[l + 1]);
+                if (l + 2 == p) {
+                    detail::low_pass<Real>(layout_, out, out, amp0, nullptr, rx[l + 1].c, rx[l + 1].s, pol_, s_out, &es);
+                    break;
+                }
+                detail::low_pass<Real>(layout_, out, out, amp0, &ph[l + 2], rx[l + 2].c, rx[l + 2].s, pol_, nullptr, &es, &rx[l + 1]);
+            }
         }
         if (energy) *energy = combine(detail::ordered_sum(sums));
     }

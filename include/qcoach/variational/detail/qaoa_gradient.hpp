@@ -205,8 +205,8 @@ std::pair<double, double> times_energy(std::complex<Real>* lam, const std::compl
     return energy_sums(psi, z0, len, es);
 }
 
-/// The backward and forward passes of the gradient. ph[l] is layer l's phase source (gamma_l),
-/// ph_inv[l] the same with -gamma_l. Returns <E>; writes dgammas and dbetas.
+/// The backward and forward passes of the gradient. ph[l] is layer l's phase source (gamma_l,
+/// scaled by rx_form::of(beta_l).scale(chunk bits)), ph_inv[l] the phase of -gamma_l. Returns <E>; writes dgammas and dbetas.
 template <class Real>
 double adjoint_gradient(const qaoa_layout& lay, gradient_workspace<Real>& ws, const std::complex<Real>* init, Real amp0,
                         const std::vector<phase_source<Real>>& ph, const std::vector<phase_source<Real>>& ph_inv,
@@ -219,11 +219,14 @@ double adjoint_gradient(const qaoa_layout& lay, gradient_workspace<Real>& ws, co
     auto a_of = [&](std::size_t l) { return H > 0 ? ws.low_ck[l]->data() : ws.layer_ck[l]->data(); };
     auto psi_of = [&](std::size_t l) { return ws.layer_ck[l]->data(); };
 
-    // Forward with checkpoints.
+    // Forward with checkpoints. The low pass runs the rotations in the unit form (rx_form; ph[l]
+    // carries the factor of the chunk's L qubits), the high pass in the exact form, so that the
+    // checkpoint a_l is exactly RX_low P_l psi_{l-1}.
     for (std::size_t l = 0; l < p; ++l) {
+        const auto form = rx_form::of(betas[l]);
         const Real c = static_cast<Real>(std::cos(betas[l])), s = static_cast<Real>(std::sin(betas[l]));
         const std::complex<Real>* src = l == 0 ? init : psi_of(l - 1);
-        low_pass<Real>(lay, a_of(l), src, amp0, &ph[l], c, s, pol, nullptr, nullptr);
+        low_pass<Real>(lay, a_of(l), src, amp0, &ph[l], static_cast<Real>(form.c), static_cast<Real>(form.s), pol, nullptr, nullptr);
         if (H > 0) high_pass<Real>(lay, psi_of(l), a_of(l), c, s, pol, nullptr, nullptr);
     }
 

@@ -16,9 +16,16 @@
 ///    work in the buffer, the last one writes the rows back (and sums the energy in the final
 ///    layer). While the first sweep reads tile t, the rows of tile t + 1 (which continue each
 ///    row of t in memory) are prefetched, so their loads overlap the work on t.
-/// So a layer reads and writes the state twice, whatever n; the energy <E> is summed in the last
-/// high pass (or the last low pass when n <= L), not in a pass of its own, and the first low
-/// pass of a run from |+>^n writes the state without reading it.
+/// Two layers per pass: the phase e^{-i gamma E} is diagonal, so a tile (all rows of its
+/// columns) or a chunk can take it between the rotations of two layers. Qaoa::run orders a run
+/// of p layers (P_l phase, XL_l / XH_l rotations of the low / high qubits of layer l) as
+///     [P_0 XL_0] [XH_0 P_1 XH_1] [XL_1 P_2 XL_2] [XH_2 P_3 XH_3] ...
+/// (low_pass with `pre`, high_pass with `ph` and `post`): p + 1 passes instead of 2p. Measured
+/// at n = 24, p = 5 (2 threads): 236 -> 219 ms in double, 124 -> 116 ms in float; the passes
+/// are bound by arithmetic more than by memory, so halving them saves less than half. The
+/// energy <E> is summed in the last pass, not in a pass of its own, and the first low pass of a
+/// run from |+>^n writes the state without reading it. The gradient's forward run keeps one
+/// layer per pair of passes: it needs the state after each of them.
 ///
 /// Determinism: chunks and tiles are fixed by the layout, not by the thread count, and their
 /// partial sums are added in chunk (tile) order.
@@ -46,18 +53,24 @@ struct qaoa_layout {
     unsigned high() const noexcept { return n - chunk; }
 };
 
-/// Default layout for amplitudes of `amp_bytes` bytes: chunks of 256 KiB, sub-blocks of 16 KiB,
-/// tiles of about 256 KiB with rows of at least 256 B (the benchmark's best on a 512 KiB L2).
+/// Default layout for amplitudes of `amp_bytes` bytes, measured on the MaxCut benchmark
+/// (bench_qaoa, n = 20, 24, 26, both precisions, 2 threads, 512 KiB L2, 32 MiB L3):
+///  - chunks of 2^16 amplitudes (512 KiB float, 1 MiB double): the low pass is bound by its
+///    arithmetic, so a chunk a little beyond L2 costs nothing and leaves fewer high qubits;
+///  - sub-blocks of 16 KiB (L1);
+///  - tiles of at most 2 MiB (in L3) with rows of up to 2^9 amplitudes (4-8 KiB) and at least
+///    256 B: long row segments are what DRAM serves well (double, n = 24: the high pass took
+///    25 ms with rows of 256 B, 20 ms with rows of 4 KiB).
 inline qaoa_layout default_layout(qubit_t n, std::size_t amp_bytes) {
     auto log2 = [](std::size_t v) { return static_cast<unsigned>(std::countr_zero(v)); };
     qaoa_layout lay;
     lay.n = n;
-    lay.chunk = std::min<unsigned>(n, log2((std::size_t{256} << 10) / amp_bytes));
+    lay.chunk = std::min<unsigned>(n, 16);
     lay.sub = std::min<unsigned>(lay.chunk, log2((std::size_t{16} << 10) / amp_bytes));
     const unsigned h = lay.high();
-    const unsigned target = log2((std::size_t{256} << 10) / amp_bytes);
+    const unsigned tile_max = log2((std::size_t{2} << 20) / amp_bytes);
     const unsigned min_w = log2(256 / amp_bytes);
-    const unsigned w = target > h + min_w ? target - h : min_w;
+    const unsigned w = tile_max > h + min_w ? std::min(9u, tile_max - h) : min_w;
     lay.tile = std::min(lay.chunk, w);
     return lay;
 }
@@ -72,13 +85,20 @@ inline std::pair<double, double> ordered_sum(const std::vector<std::pair<double,
     return s;
 }
 
-/// Low pass: dst = RX_low(beta) e^{-i gamma E} src, chunk by chunk. src == nullptr means the
-/// uniform state amp0 (|+>^n with amp0 = 2^{-n/2}); src may equal dst. With `sums`, each
-/// chunk's {norm^2, sum p E'} is stored (used when there are no high qubits).
+/// The coefficients of one layer's rotations, [[c, -i s], [-i s, c]] (rx_form).
+template <class Real>
+struct rx_cs {
+    Real c = 1, s = 0;
+};
+
+/// Low pass: dst = RX_low(c, s) e^{-i gamma E} RX_low(pre) src, chunk by chunk (ph == nullptr:
+/// no phase; pre == nullptr: no first rotation). src == nullptr means the uniform state amp0
+/// (|+>^n with amp0 = 2^{-n/2}); src may equal dst. With `sums`, each chunk's
+/// {norm^2, sum p E'} is stored (the energy of the last pass).
 template <class Real>
 void low_pass(const qaoa_layout& lay, std::complex<Real>* dst, const std::complex<Real>* src, Real amp0,
               const phase_source<Real>* ph, Real c, Real s, const exec_policy& pol,
-              std::vector<std::pair<double, double>>* sums, const energy_source<Real>* es) {
+              std::vector<std::pair<double, double>>* sums, const energy_source<Real>* es, const rx_cs<Real>* pre = nullptr) {
     const unsigned L = lay.chunk, S = lay.sub;
     const index_t chunk = index_t{1} << L, sub = index_t{1} << S;
     const auto chunks = static_cast<std::int64_t>(index_t{1} << (lay.n - L));
@@ -90,6 +110,21 @@ void low_pass(const qaoa_layout& lay, std::complex<Real>* dst, const std::comple
         const index_t z0 = static_cast<index_t>(ci) * chunk;
         std::complex<Real>* d = dst + z0;
         const std::complex<Real>* sp = src ? src + z0 : nullptr;
+        if (pre) {
+            // The first rotation's chunk qubits over the chunk, then per sub-block its low
+            // qubits, the phase and the second rotation's low qubits while the sub-block is in L1.
+            if (!sp) std::fill(d, d + chunk, std::complex<Real>(amp0));
+            else if (sp != d) std::memcpy(static_cast<void*>(d), sp, chunk * sizeof(std::complex<Real>));
+            rx_range(d, L, S, L, pre->c, pre->s, simd);
+            for (index_t b = 0; b < chunk; b += sub) {
+                rx_range(d + b, S, 0, S, pre->c, pre->s, simd);
+                if (ph) phase_rx_block(d + b, d + b, amp0, z0 + b, S, *ph, c, s, simd);
+                else rx_range(d + b, S, 0, S, c, s, simd);
+            }
+            rx_range(d, L, S, L, c, s, simd);
+            if (sums) (*sums)[static_cast<std::size_t>(ci)] = energy_sums(d, z0, chunk, *es, simd);
+            continue;
+        }
         for (index_t b = 0; b < chunk; b += sub) {
             if (ph) {
                 phase_rx_block(d + b, sp ? sp + b : nullptr, amp0, z0 + b, S, *ph, c, s, simd);
@@ -103,11 +138,14 @@ void low_pass(const qaoa_layout& lay, std::complex<Real>* dst, const std::comple
     }
 }
 
-/// High pass: dst = RX_high(beta) src on column tiles (src may equal dst). With `sums`, each
-/// tile's {norm^2, sum p E'} after the rotation is stored.
+/// High pass: dst = RX_high(c, s) src on column tiles (src may equal dst); with `ph` and
+/// `post`, dst = RX_high(post) e^{-i gamma E} RX_high(c, s) src (the phase is diagonal, so a
+/// tile that holds all rows of its columns can take it between the rotations of two layers).
+/// With `sums`, each tile's {norm^2, sum p E'} of the result is stored.
 template <class Real>
 void high_pass(const qaoa_layout& lay, std::complex<Real>* dst, const std::complex<Real>* src, Real c, Real s,
-               const exec_policy& pol, std::vector<std::pair<double, double>>* sums, const energy_source<Real>* es) {
+               const exec_policy& pol, std::vector<std::pair<double, double>>* sums, const energy_source<Real>* es,
+               const phase_source<Real>* ph = nullptr, const rx_cs<Real>* post = nullptr) {
     const unsigned L = lay.chunk, w = lay.tile, H = lay.high();
     if (H == 0) return;
     const index_t row = index_t{1} << L, W = index_t{1} << w, rows = index_t{1} << H;
@@ -129,15 +167,11 @@ void high_pass(const qaoa_layout& lay, std::complex<Real>* dst, const std::compl
             if (simd && W >= simd_lanes<Real>) {
                 // First sweep reads the state's rows, last one writes them (no separate copies)
                 // and sums the energy while the values are in registers.
-                if (sums) {
-                    store_sums<Real> acc;
-                    acc.es = es;
-                    rx_tile(src + col, dst + col, row, buf, W, H, c, s, next, &acc, col);
-                    (*sums)[static_cast<std::size_t>(ti)] = {static_cast<double>(xsimd::hadd(acc.n2)),
-                                                             static_cast<double>(xsimd::hadd(acc.w))};
-                } else {
-                    rx_tile(src + col, dst + col, row, buf, W, H, c, s, next);
-                }
+                store_sums<Real> acc;
+                acc.es = es;
+                if (ph && post) rx_tile(src + col, dst + col, row, buf, W, H, c, s, next, sums ? &acc : nullptr, col, ph, post->c, post->s);
+                else rx_tile(src + col, dst + col, row, buf, W, H, c, s, next, sums ? &acc : nullptr, col);
+                if (sums) (*sums)[static_cast<std::size_t>(ti)] = acc.total();
                 continue;
             }
 #endif
@@ -149,6 +183,11 @@ void high_pass(const qaoa_layout& lay, std::complex<Real>* dst, const std::compl
                     std::memcpy(static_cast<void*>(buf + r * W), from, W * sizeof(std::complex<Real>));
                 }
                 rx_range(buf, m, w, m, c, s, simd);
+                if (ph && post) {
+                    for (index_t r = 0; r < rows; ++r)
+                        phase_range(buf + r * W, buf + r * W, Real(0), r * row + col, W, *ph, simd);
+                    rx_range(buf, m, w, m, post->c, post->s, simd);
+                }
                 for (index_t r = 0; r < rows; ++r)
                     std::memcpy(static_cast<void*>(dst + r * row + col), buf + r * W, W * sizeof(std::complex<Real>));
             }
