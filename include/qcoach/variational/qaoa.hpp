@@ -246,10 +246,10 @@ public:
         std::vector<std::vector<std::complex<Real>>> tabs(2 * p);
         std::vector<detail::phase_source<Real>> ph(p), ph_inv(p);
         for (std::size_t l = 0; l < p; ++l) {
-            // The forward low pass runs the unit form; the scale of its chunk's qubits goes
-            // with the phase (detail::adjoint_gradient).
-            ph[l] = phase_for(gammas[l], tabs[2 * l], detail::rx_form::of(betas[l]).scale(layout_.chunk));
-            ph_inv[l] = phase_for(-gammas[l], tabs[2 * l + 1]);
+            // The rotations run in the unit form both ways; their factor goes with the phases
+            // (detail::adjoint_gradient).
+            ph[l] = phase_for(gammas[l], tabs[2 * l], detail::rx_form::of(betas[l]).scale(n_));
+            ph_inv[l] = phase_for(-gammas[l], tabs[2 * l + 1], detail::rx_form::of(-betas[l]).scale(n_));
         }
         return detail::adjoint_gradient<Real>(layout_, grad_, initial_ ? initial_->data() : nullptr, uniform_amplitude(), ph,
                                               ph_inv, betas, energy_source_(), pol_, dgammas, dbetas);

@@ -206,7 +206,8 @@ std::pair<double, double> times_energy(std::complex<Real>* lam, const std::compl
 }
 
 /// The backward and forward passes of the gradient. ph[l] is layer l's phase source (gamma_l,
-/// scaled by rx_form::of(beta_l).scale(chunk bits)), ph_inv[l] the phase of -gamma_l. Returns <E>; writes dgammas and dbetas.
+/// scaled by rx_form::of(beta_l).scale(n)), ph_inv[l] the phase of -gamma_l (scaled by
+/// rx_form::of(-beta_l).scale(n), the same factor). Returns <E>; writes dgammas and dbetas.
 template <class Real>
 double adjoint_gradient(const qaoa_layout& lay, gradient_workspace<Real>& ws, const std::complex<Real>* init, Real amp0,
                         const std::vector<phase_source<Real>>& ph, const std::vector<phase_source<Real>>& ph_inv,
@@ -219,14 +220,16 @@ double adjoint_gradient(const qaoa_layout& lay, gradient_workspace<Real>& ws, co
     auto a_of = [&](std::size_t l) { return H > 0 ? ws.low_ck[l]->data() : ws.layer_ck[l]->data(); };
     auto psi_of = [&](std::size_t l) { return ws.layer_ck[l]->data(); };
 
-    // Forward with checkpoints. The low pass runs the rotations in the unit form (rx_form; ph[l]
-    // carries the factor of the chunk's L qubits), the high pass in the exact form, so that the
-    // checkpoint a_l is exactly RX_low P_l psi_{l-1}.
+    // Forward with checkpoints, the rotations in the unit form (rx_form): ph[l] carries the
+    // factor cos(beta_l)^n, so psi_l is exact while a_l = c^H RX_low P_l psi_{l-1} (c^H too
+    // large). Backward, lambda takes the unit form of RX(-beta_l) and ph_inv[l] the factor, so
+    // between its high and its low rotations lambda is c^-H too large: the low pass's products
+    // of lambda and a_l come out exact.
     for (std::size_t l = 0; l < p; ++l) {
         const auto form = rx_form::of(betas[l]);
-        const Real c = static_cast<Real>(std::cos(betas[l])), s = static_cast<Real>(std::sin(betas[l]));
+        const Real c = static_cast<Real>(form.c), s = static_cast<Real>(form.s);
         const std::complex<Real>* src = l == 0 ? init : psi_of(l - 1);
-        low_pass<Real>(lay, a_of(l), src, amp0, &ph[l], static_cast<Real>(form.c), static_cast<Real>(form.s), pol, nullptr, nullptr);
+        low_pass<Real>(lay, a_of(l), src, amp0, &ph[l], c, s, pol, nullptr, nullptr);
         if (H > 0) high_pass<Real>(lay, psi_of(l), a_of(l), c, s, pol, nullptr, nullptr);
     }
 
@@ -238,7 +241,8 @@ double adjoint_gradient(const qaoa_layout& lay, gradient_workspace<Real>& ws, co
     const auto chunks = static_cast<std::int64_t>(index_t{1} << (lay.n - L));
 
     for (std::size_t li = p; li-- > 0;) {
-        const Real c = static_cast<Real>(std::cos(betas[li])), sn = static_cast<Real>(-std::sin(betas[li]));
+        const auto form = rx_form::of(-betas[li]);
+        const Real c = static_cast<Real>(form.c), sn = static_cast<Real>(form.s);
         const bool top = li + 1 == p;
         double xs = 0.0;
         // High pass on tiles of (lambda, psi_l).
@@ -252,7 +256,7 @@ double adjoint_gradient(const qaoa_layout& lay, gradient_workspace<Real>& ws, co
 #pragma omp parallel num_threads(threads) if (threads > 1 && tiles > 1)
             {
                 const std::size_t bytes = (index_t{1} << m) * sizeof(std::complex<Real>);
-                auto* bl = static_cast<std::complex<Real>*>(::operator new(2 * bytes, std::align_val_t{64}));
+                auto* bl = static_cast<std::complex<Real>*>(thread_scratch(2 * bytes));
                 std::complex<Real>* bp = bl + (index_t{1} << m);
 #pragma omp for schedule(static)
                 for (std::int64_t ti = 0; ti < tiles; ++ti) {
@@ -274,7 +278,6 @@ double adjoint_gradient(const qaoa_layout& lay, gradient_workspace<Real>& ws, co
                     for (index_t r = 0; r < rows; ++r)
                         std::memcpy(static_cast<void*>(lam + r * row + col), bl + r * W, W * sizeof(std::complex<Real>));
                 }
-                ::operator delete(bl, std::align_val_t{64});
             }
             const auto se = ordered_sum(part_e);
             if (top) energy = se;
