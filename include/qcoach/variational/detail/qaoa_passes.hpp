@@ -78,7 +78,8 @@ inline qaoa_layout default_layout(qubit_t n, std::size_t amp_bytes) {
 /// Scratch memory of the calling thread: at least `bytes` bytes, 64-byte aligned, kept for the
 /// thread's lifetime (it grows and never shrinks; the passes' tile buffers take a few MiB per
 /// thread). Allocating the tile buffers on every pass mapped and faulted in fresh pages each
-/// time: 5% of the gradient's time at n = 20. One user at a time per thread.
+/// time (page faults and page clearing showed in the gradient's profile). One user at a time
+/// per thread.
 inline void* thread_scratch(std::size_t bytes) {
     struct block {
         void* p = nullptr;
