@@ -20,7 +20,9 @@
 ///    low terms of <lambda_l|B|psi_l>; then lambda <- P_l^dagger RX_low(-beta_l) lambda.
 ///    For l = 1 it also sums dgamma_1 against psi_0.
 /// Each backward layer reads lambda and one checkpoint and writes lambda, twice; the
-/// reductions read both, so the gradient costs about 2.5-3 energy evaluations.
+/// reductions read both. The forward run makes two passes per layer (the energy alone makes
+/// p + 1 for p layers), so the gradient costs about four energy evaluations (4.1 at n = 20,
+/// p = 10, docs/performance.md).
 ///
 /// The reduction over qubits q, q + 1 of the four registers a, b, c, d (bits 00, 01, 10, 11)
 /// groups the eight pairs as  (l_a + l_d) . (p_b + p_c) + (l_b + l_c) . (p_a + p_d),  where

@@ -1,6 +1,7 @@
 #pragma once
 /// @file
-/// @brief The two passes over memory that make one QAOA layer with the X mixer.
+/// @brief The passes over memory that apply QAOA layers with the X mixer: chunk passes for the
+/// low qubits, tile passes for the high ones.
 ///
 /// A layer is e^{-i beta B} e^{-i gamma E}, and e^{-i beta B} = prod_q RX_q is a product of
 /// commuting one-qubit rotations. The index bits split at L ("chunk bits"):
