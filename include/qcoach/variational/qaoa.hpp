@@ -357,35 +357,36 @@ private:
         // layer's phase, which comes before all of the layer's rotations.
         std::vector<std::vector<std::complex<Real>>> tabs(p);
         std::vector<detail::phase_source<Real>> ph(p);
-        std::vector<detail::rx_cs<Real>> rx(p);
+        std::vector<detail::rx_form> rx(p);
         for (std::size_t l = 0; l < p; ++l) {
-            const auto form = detail::rx_form::of(betas[l]);
-            ph[l] = phase_for(gammas[l], tabs[l], form.scale(n_));
-            rx[l] = {static_cast<Real>(form.c), static_cast<Real>(form.s)};
+            rx[l] = detail::rx_form::of(betas[l]);
+            ph[l] = phase_for(gammas[l], tabs[l], rx[l].scale(n_));
         }
+        auto c_of = [&](std::size_t l) { return static_cast<Real>(rx[l].c); };
+        auto s_of = [&](std::size_t l) { return static_cast<Real>(rx[l].s); };
         const std::complex<Real>* src = initial_ ? initial_->data() : nullptr;
         if (layout_.high() == 0) {
             for (std::size_t l = 0; l < p; ++l) {
                 const bool last = l + 1 == p;
-                detail::low_pass<Real>(layout_, out, l == 0 ? src : out, amp0, &ph[l], rx[l].c, rx[l].s, pol_,
+                detail::low_pass<Real>(layout_, out, l == 0 ? src : out, amp0, &ph[l], c_of(l), s_of(l), pol_,
                                        last && energy ? &sums : nullptr, &es);
             }
         } else {
             // p + 1 passes (file comment): [P_0 XL_0], then [XH_l P_l+1 XH_l+1] on tiles and
             // [XL_l+1 P_l+2 XL_l+2] on chunks, two layers per pass; the last pass sums <C>.
             auto* s_out = energy ? &sums : nullptr;
-            detail::low_pass<Real>(layout_, out, src, amp0, &ph[0], rx[0].c, rx[0].s, pol_, nullptr, &es);
+            detail::low_pass<Real>(layout_, out, src, amp0, &ph[0], c_of(0), s_of(0), pol_, nullptr, &es);
             for (std::size_t l = 0;; l += 2) {
                 if (l + 1 == p) {
-                    detail::high_pass<Real>(layout_, out, out, rx[l].c, rx[l].s, pol_, s_out, &es);
+                    detail::high_pass<Real>(layout_, out, out, c_of(l), s_of(l), pol_, s_out, &es);
                     break;
                 }
-                detail::high_pass<Real>(layout_, out, out, rx[l].c, rx[l].s, pol_, nullptr, &es, &ph[l + 1], &rx[l + 1]);
+                detail::high_pass<Real>(layout_, out, out, c_of(l), s_of(l), pol_, nullptr, &es, &ph[l + 1], &rx[l + 1]);
                 if (l + 2 == p) {
-                    detail::low_pass<Real>(layout_, out, out, amp0, nullptr, rx[l + 1].c, rx[l + 1].s, pol_, s_out, &es);
+                    detail::low_pass<Real>(layout_, out, out, amp0, nullptr, c_of(l + 1), s_of(l + 1), pol_, s_out, &es);
                     break;
                 }
-                detail::low_pass<Real>(layout_, out, out, amp0, &ph[l + 2], rx[l + 2].c, rx[l + 2].s, pol_, nullptr, &es, &rx[l + 1]);
+                detail::low_pass<Real>(layout_, out, out, amp0, &ph[l + 2], c_of(l + 2), s_of(l + 2), pol_, nullptr, &es, &rx[l + 1]);
             }
         }
         if (energy) *energy = combine(detail::ordered_sum(sums));

@@ -186,6 +186,15 @@ inline rbatch<float> swap_lanes_in_pair(const rbatch<float>& v) noexcept {
     return permute_xor<3, float>(v);
 }
 
+/// One gate's output for amplitudes x from the partners' registers already re/im-swapped (and
+/// lane-permuted for a lane qubit): c x + [s, -s] partner, or x + [t, -t] partner in the unit
+/// form.
+template <bool Unit, class Real>
+inline rbatch<Real> rx_one(const rbatch<Real>& x, const rbatch<Real>& partner, const rx_consts<Real>& k) noexcept {
+    if constexpr (Unit) return xsimd::fma(k.sn, partner, x);
+    else return xsimd::fma(k.c, x, k.sn * partner);
+}
+
 /// All lane qubits of one register (q = 0 .. log2(lanes) - 1).
 template <bool Unit, class Real, unsigned Q = 0>
 inline rbatch<Real> rx_lanes(rbatch<Real> a, const rx_consts<Real>& k) noexcept {
@@ -195,33 +204,26 @@ inline rbatch<Real> rx_lanes(rbatch<Real> a, const rx_consts<Real>& k) noexcept 
         rbatch<Real> partner;
         if constexpr (sizeof(Real) == 4 && Q == 0) partner = swap_lanes_in_pair(a);
         else partner = permute_xor<(2u << Q) | 1u, Real>(a);
-        if constexpr (Unit) a = xsimd::fma(k.sn, partner, a);
-        else a = xsimd::fma(k.c, a, k.sn * partner);
-        return rx_lanes<Unit, Real, Q + 1>(a, k);
+        return rx_lanes<Unit, Real, Q + 1>(rx_one<Unit>(a, partner, k), k);
     }
 }
 
 /// Two gates on the four registers a (00), b (01), c (10), d (11) (file comment).
 template <bool Unit, class Real>
 inline void rx_quad(rbatch<Real>& a, rbatch<Real>& b, rbatch<Real>& c, rbatch<Real>& d, const rx_consts<Real>& k) noexcept {
-    if constexpr (Unit) {
-        const rbatch<Real> t1 = swap_re_im(b + c), t2 = swap_re_im(a + d);
-        const rbatch<Real> a2 = xsimd::fma(k.ss, d, xsimd::fma(k.m, t1, a));
-        const rbatch<Real> d2 = xsimd::fma(k.ss, a, xsimd::fma(k.m, t1, d));
-        const rbatch<Real> b2 = xsimd::fma(k.ss, c, xsimd::fma(k.m, t2, b));
-        const rbatch<Real> c2 = xsimd::fma(k.ss, b, xsimd::fma(k.m, t2, c));
-        a = a2;
-        b = b2;
-        c = c2;
-        d = d2;
-        return;
+    // x' = c^2 x - s^2 y + (-i c s) t, with y the register at Hamming distance 2 and t the
+    // swapped sum of the other two; in the unit form c = 1 and the product by k.m goes into
+    // the FMA.
+    rbatch<Real> t1 = swap_re_im(b + c), t2 = swap_re_im(a + d);
+    if constexpr (!Unit) {
+        t1 = k.m * t1;
+        t2 = k.m * t2;
     }
-    const rbatch<Real> t1 = k.m * swap_re_im(b + c);
-    const rbatch<Real> t2 = k.m * swap_re_im(a + d);
-    const rbatch<Real> a2 = xsimd::fma(k.cc, a, xsimd::fma(k.ss, d, t1));
-    const rbatch<Real> d2 = xsimd::fma(k.cc, d, xsimd::fma(k.ss, a, t1));
-    const rbatch<Real> b2 = xsimd::fma(k.cc, b, xsimd::fma(k.ss, c, t2));
-    const rbatch<Real> c2 = xsimd::fma(k.cc, c, xsimd::fma(k.ss, b, t2));
+    auto out = [&k](const rbatch<Real>& x, const rbatch<Real>& y, const rbatch<Real>& t) {
+        if constexpr (Unit) return xsimd::fma(k.ss, y, xsimd::fma(k.m, t, x));
+        else return xsimd::fma(k.cc, x, xsimd::fma(k.ss, y, t));
+    };
+    const rbatch<Real> a2 = out(a, d, t1), d2 = out(d, a, t1), b2 = out(b, c, t2), c2 = out(c, b, t2);
     a = a2;
     b = b2;
     c = c2;
@@ -230,15 +232,9 @@ inline void rx_quad(rbatch<Real>& a, rbatch<Real>& b, rbatch<Real>& c, rbatch<Re
 
 template <bool Unit, class Real>
 inline void rx_pair(rbatch<Real>& a, rbatch<Real>& b, const rx_consts<Real>& k) noexcept {
-    if constexpr (Unit) {
-        const rbatch<Real> a2 = xsimd::fma(k.sn, swap_re_im(b), a);
-        b = xsimd::fma(k.sn, swap_re_im(a), b);
-        a = a2;
-    } else {
-        const rbatch<Real> a2 = xsimd::fma(k.c, a, k.sn * swap_re_im(b));
-        b = xsimd::fma(k.c, b, k.sn * swap_re_im(a));
-        a = a2;
-    }
+    const rbatch<Real> a2 = rx_one<Unit>(a, swap_re_im(b), k);
+    b = rx_one<Unit>(b, swap_re_im(a), k);
+    a = a2;
 }
 
 using qcoach::detail::load;

@@ -111,12 +111,6 @@ inline std::pair<double, double> ordered_sum(const std::vector<std::pair<double,
     return s;
 }
 
-/// The coefficients of one layer's rotations, [[c, -i s], [-i s, c]] (rx_form).
-template <class Real>
-struct rx_cs {
-    Real c = 1, s = 0;
-};
-
 /// Low pass: dst = RX_low(c, s) e^{-i gamma E} RX_low(pre) src, chunk by chunk (ph == nullptr:
 /// no phase; pre == nullptr: no first rotation). src == nullptr means the uniform state amp0
 /// (|+>^n with amp0 = 2^{-n/2}); src may equal dst. With `sums`, each chunk's
@@ -124,7 +118,7 @@ struct rx_cs {
 template <class Real>
 void low_pass(const qaoa_layout& lay, std::complex<Real>* dst, const std::complex<Real>* src, Real amp0,
               const phase_source<Real>* ph, Real c, Real s, const exec_policy& pol,
-              std::vector<std::pair<double, double>>* sums, const energy_source<Real>* es, const rx_cs<Real>* pre = nullptr) {
+              std::vector<std::pair<double, double>>* sums, const energy_source<Real>* es, const rx_form* pre = nullptr) {
     const unsigned L = lay.chunk, S = lay.sub;
     const index_t chunk = index_t{1} << L, sub = index_t{1} << S;
     const auto chunks = static_cast<std::int64_t>(index_t{1} << (lay.n - L));
@@ -141,9 +135,10 @@ void low_pass(const qaoa_layout& lay, std::complex<Real>* dst, const std::comple
             // qubits, the phase and the second rotation's low qubits while the sub-block is in L1.
             if (!sp) std::fill(d, d + chunk, std::complex<Real>(amp0));
             else if (sp != d) std::memcpy(static_cast<void*>(d), sp, chunk * sizeof(std::complex<Real>));
-            rx_range(d, L, S, L, pre->c, pre->s, simd);
+            const Real pc = static_cast<Real>(pre->c), ps = static_cast<Real>(pre->s);
+            rx_range(d, L, S, L, pc, ps, simd);
             for (index_t b = 0; b < chunk; b += sub) {
-                rx_range(d + b, S, 0, S, pre->c, pre->s, simd);
+                rx_range(d + b, S, 0, S, pc, ps, simd);
                 if (ph) phase_rx_block(d + b, d + b, amp0, z0 + b, S, *ph, c, s, simd);
                 else rx_range(d + b, S, 0, S, c, s, simd);
             }
@@ -171,7 +166,7 @@ void low_pass(const qaoa_layout& lay, std::complex<Real>* dst, const std::comple
 template <class Real>
 void high_pass(const qaoa_layout& lay, std::complex<Real>* dst, const std::complex<Real>* src, Real c, Real s,
                const exec_policy& pol, std::vector<std::pair<double, double>>* sums, const energy_source<Real>* es,
-               const phase_source<Real>* ph = nullptr, const rx_cs<Real>* post = nullptr) {
+               const phase_source<Real>* ph = nullptr, const rx_form* post = nullptr) {
     const unsigned L = lay.chunk, w = lay.tile, H = lay.high();
     if (H == 0) return;
     const index_t row = index_t{1} << L, W = index_t{1} << w, rows = index_t{1} << H;
@@ -194,8 +189,8 @@ void high_pass(const qaoa_layout& lay, std::complex<Real>* dst, const std::compl
                 // and sums the energy while the values are in registers.
                 store_sums<Real> acc;
                 acc.es = es;
-                if (ph && post) rx_tile(src + col, dst + col, row, buf, W, H, c, s, next, sums ? &acc : nullptr, col, ph, post->c, post->s);
-                else rx_tile(src + col, dst + col, row, buf, W, H, c, s, next, sums ? &acc : nullptr, col);
+                rx_tile(src + col, dst + col, row, buf, W, H, c, s, next, sums ? &acc : nullptr, col, post ? ph : nullptr,
+                        post ? static_cast<Real>(post->c) : Real(1), post ? static_cast<Real>(post->s) : Real(0));
                 if (sums) (*sums)[static_cast<std::size_t>(ti)] = acc.total();
                 continue;
             }
@@ -211,7 +206,7 @@ void high_pass(const qaoa_layout& lay, std::complex<Real>* dst, const std::compl
                 if (ph && post) {
                     for (index_t r = 0; r < rows; ++r)
                         phase_range(buf + r * W, buf + r * W, Real(0), r * row + col, W, *ph, simd);
-                    rx_range(buf, m, w, m, post->c, post->s, simd);
+                    rx_range(buf, m, w, m, static_cast<Real>(post->c), static_cast<Real>(post->s), simd);
                 }
                 for (index_t r = 0; r < rows; ++r)
                     std::memcpy(static_cast<void*>(dst + r * row + col), buf + r * W, W * sizeof(std::complex<Real>));
