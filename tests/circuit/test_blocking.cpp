@@ -61,6 +61,18 @@ Circuit random_circuit(qubit_t n, std::size_t count, Rng& rng, bool boundaries) 
     return c;
 }
 
+/// A diagonal term applied to a dense reference state (a term on no qubit is a scale).
+Eigen::VectorXcd apply_term(const detail::diag_term& d, qubit_t n, const Eigen::VectorXcd& v) {
+    if (d.targets.empty()) return v * d.d[0];
+    Gate g;
+    g.kind = GateKind::diagonal;
+    g.targets.assign(d.targets.begin(), d.targets.end());
+    g.controls.assign(d.controls.begin(), d.controls.end());
+    g.control_values.assign(d.values.begin(), d.values.end());
+    g.diag = Eigen::Map<const Eigen::VectorXcd>(d.d.data(), static_cast<Eigen::Index>(d.d.size()));
+    return test::apply_reference(g.full_matrix(), g.qubits(), n, v);
+}
+
 template <class Real>
 double max_diff(const StateVector<Real>& a, const StateVector<Real>& b) {
     double err = 0;
@@ -261,17 +273,65 @@ TEMPLATE_TEST_CASE("in-cache rotation and phase kernels match their references",
         REQUIRE(detail::build_phase_tables(terms, n, tables));
         StateVector<TestType> ph = test::random_state<TestType>(n, rng);
         Eigen::VectorXcd want = test::to_eigen(ph);
-        for (const auto& d : terms) {
-            Gate g;
-            g.kind = GateKind::diagonal;
-            g.targets.assign(d.targets.begin(), d.targets.end());
-            g.controls.assign(d.controls.begin(), d.controls.end());
-            g.control_values.assign(d.values.begin(), d.values.end());
-            g.diag = Eigen::Map<const Eigen::VectorXcd>(d.d.data(), static_cast<Eigen::Index>(d.d.size()));
-            want = test::apply_reference(g.full_matrix(), g.qubits(), n, want);
-        }
+        for (const auto& d : terms) want = apply_term(d, n, want);
         detail::phase_tables_apply(ph.data(), n, detail::phase_tables_real<TestType>(tables));
         CHECK((test::to_eigen(ph) - want).cwiseAbs().maxCoeff() < 10 * tolerance<TestType>());
+    }
+}
+
+TEMPLATE_TEST_CASE("phase tables put terms on one side of the split when they can", "[fusion][blocking]", float, double) {
+    // Terms only on upper qubits, only on lower qubits, and on both, each with a real scale:
+    // the first two need one product per amplitude (one table all ones), the third two.
+    Rng rng(31);
+    const qubit_t n = 14; // above the largest low table, so that terms on 0 and 13 need both
+    auto term = [&](std::vector<qubit_t> targets) {
+        detail::diag_term d;
+        d.targets.assign(targets.begin(), targets.end());
+        const Eigen::VectorXcd e = random_diagonal(static_cast<unsigned>(targets.size()), rng);
+        d.d.assign(e.data(), e.data() + e.size());
+        return d;
+    };
+    detail::diag_term scale;
+    scale.d = {0.75};
+    const std::vector<std::vector<detail::diag_term>> cases = {
+        {term({11, 12}), term({13}), scale},
+        {term({0, 1}), term({2}), term({1, 3}), scale},
+        {term({0}), term({13}), term({4, 5}), scale},
+    };
+    for (std::size_t c = 0; c < cases.size(); ++c) {
+        CAPTURE(c);
+        const auto& terms = cases[c];
+        detail::phase_tables tables;
+        REQUIRE(detail::build_phase_tables(terms, n, tables));
+        const bool hi_all_ones = std::all_of(tables.hi_trivial.begin(), tables.hi_trivial.end(), [](auto x) { return x != 0; });
+        CHECK(tables.lo_trivial == (c == 0));
+        CHECK(hi_all_ones == (c == 1));
+        StateVector<TestType> ph = test::random_state<TestType>(n, rng);
+        Eigen::VectorXcd want = test::to_eigen(ph);
+        for (const auto& d : terms) want = apply_term(d, n, want);
+        detail::phase_tables_apply(ph.data(), n, detail::phase_tables_real<TestType>(tables));
+        CHECK((test::to_eigen(ph) - want).cwiseAbs().maxCoeff() < 10 * tolerance<TestType>());
+    }
+}
+
+TEMPLATE_TEST_CASE("rotation passes on one to three upper qubits match the reference", "[fusion][blocking]", float, double) {
+    // Passes whose lowest qubit leaves runs of consecutive register groups, and passes whose
+    // lowest qubit does not, with either output order.
+    Rng rng(33);
+    const qubit_t n = 10;
+    for (const std::vector<qubit_t>& qs : std::vector<std::vector<qubit_t>>{{9}, {4}, {3, 9}, {7, 8, 9}, {2, 5, 6}, {0, 5}, {1, 2, 8}}) {
+        std::vector<detail::rotation_op> rots;
+        for (qubit_t q : qs) rots.push_back({q, rng.uniform() * 2 - 1, rng.below(2) == 1});
+        StateVector<TestType> simd = test::random_state<TestType>(n, rng);
+        Eigen::VectorXcd expect = test::to_eigen(simd);
+        detail::rotations_apply(simd.data(), n, std::span<const detail::rotation_op>(rots));
+        for (const auto& r : rots) {
+            Eigen::MatrixXcd m(2, 2);
+            m << 1.0, -r.t, r.t, 1.0;
+            if (r.swap) m.row(0).swap(m.row(1));
+            expect = test::apply_reference(m, {r.q}, n, expect);
+        }
+        CHECK((test::to_eigen(simd) - expect).cwiseAbs().maxCoeff() < 10 * tolerance<TestType>());
     }
 }
 

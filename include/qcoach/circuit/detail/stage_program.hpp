@@ -111,30 +111,45 @@ inline bool split_one_qubit(const Eigen::MatrixXcd& u, std::complex<double>& a0,
 
 /// Factor tables of a product of diagonal terms on an nb-qubit sub-state (see
 /// kernel_phase_table.hpp). Returns false when no split keeps both tables small.
+///
+/// The split is chosen first for the arithmetic per amplitude (one complex product for each
+/// side that holds a term: the pass costs half when all terms sit on one side of it), then for
+/// the size of the tables. Terms on no qubit (a real scale) join a side that has terms anyway.
 inline bool build_phase_tables(const std::vector<diag_term>& terms, qubit_t nb, phase_tables& out) {
     constexpr unsigned max_lo_bits = 12, max_hi_bits = 13;
     const unsigned a_min = std::min<unsigned>(nb, 3);
     long best = -1;
     double best_cost = 0;
+    bool best_lo_has = false;
     small_vector<qubit_t, 8> best_cross;
+    auto mask_of_term = [](const diag_term& t) {
+        index_t all = 0;
+        for (qubit_t q : t.targets) all |= index_t{1} << q;
+        for (qubit_t q : t.controls) all |= index_t{1} << q;
+        return all;
+    };
     for (unsigned a = a_min; a <= nb; ++a) {
         if (nb - a > max_hi_bits) continue;
         index_t cross_mask = 0;
+        bool lo_has = false, hi_has = false;
         for (const diag_term& t : terms) {
             // A term straddles the split when it has qubits on both sides; its upper qubits
             // then select copies of the low table.
-            index_t all = 0;
-            for (qubit_t q : t.targets) all |= index_t{1} << q;
-            for (qubit_t q : t.controls) all |= index_t{1} << q;
+            const index_t all = mask_of_term(t);
             const index_t low_part = all & ((index_t{1} << a) - 1);
             if (low_part != 0 && low_part != all) cross_mask |= all & ~low_part;
+            lo_has = lo_has || low_part != 0;
+            hi_has = hi_has || (all != 0 && low_part == 0);
         }
         const unsigned c = static_cast<unsigned>(std::popcount(cross_mask));
         if (a + c > max_lo_bits) continue;
-        const double cost = std::ldexp(1.0, static_cast<int>(a + c)) + std::ldexp(1.0, static_cast<int>(nb - a));
+        const int products = std::max(1, int{lo_has} + int{hi_has});
+        const double cost = static_cast<double>(products) * std::ldexp(1.0, static_cast<int>(nb)) +
+                            std::ldexp(1.0, static_cast<int>(a + c)) + std::ldexp(1.0, static_cast<int>(nb - a));
         if (best < 0 || cost < best_cost) {
             best = a;
             best_cost = cost;
+            best_lo_has = lo_has;
             best_cross.clear();
             for (qubit_t q = 0; q < 64; ++q)
                 if ((cross_mask >> q) & 1) best_cross.push_back(q);
@@ -158,6 +173,7 @@ inline bool build_phase_tables(const std::vector<diag_term>& terms, qubit_t nb, 
         bool all_hi = true;
         for (qubit_t q : t.targets) all_hi = all_hi && q >= a;
         for (qubit_t q : t.controls) all_hi = all_hi && q >= a;
+        if (mask_of_term(t) == 0) all_hi = !best_lo_has;
         auto value = [&](auto bit_of, index_t idx) -> std::complex<double> {
             for (std::size_t j = 0; j < t.controls.size(); ++j)
                 if (bit_of(idx, t.controls[j]) != t.values[j]) return 1.0;
@@ -173,6 +189,7 @@ inline bool build_phase_tables(const std::vector<diag_term>& terms, qubit_t nb, 
     }
     out.hi_trivial.resize(out.hi.size());
     for (std::size_t h = 0; h < out.hi.size(); ++h) out.hi_trivial[h] = out.hi[h] == std::complex<double>(1.0);
+    out.lo_trivial = std::all_of(out.lo.begin(), out.lo.end(), [](const std::complex<double>& z) { return z == 1.0; });
     return true;
 }
 

@@ -11,7 +11,8 @@
 /// split (their qubits above a are the few `cross` bits that select one of 2^c copies of the
 /// low table), and `hi` every gate entirely above a. Both tables are a few KiB; a row of 2^a
 /// amplitudes shares one `hi` factor. Cost: two complex products per amplitude, whatever the
-/// number of gates.
+/// number of gates; one when every gate sits on one side of the split (the split is chosen so
+/// where it can), none on rows whose factor is 1 when the low table is all ones.
 
 #include <algorithm>
 #include <complex>
@@ -33,6 +34,7 @@ struct phase_tables {
     std::vector<std::complex<double>> lo;  ///< 2^(a + cross.size()) entries
     std::vector<std::complex<double>> hi;  ///< 2^(n - a) entries
     std::vector<std::uint8_t> hi_trivial;  ///< 1 where hi[h] == 1 exactly
+    bool lo_trivial = false;               ///< every lo entry is 1 exactly
 };
 
 /// The tables in the precision of the state, low factors in the split form of simd.hpp.
@@ -44,8 +46,10 @@ struct phase_tables_real {
     std::vector<std::complex<Real>> lo;    ///< plain, for the scalar path
     std::vector<std::complex<Real>> hi;
     std::vector<std::uint8_t> hi_trivial;
+    bool lo_trivial = false;
 
-    explicit phase_tables_real(const phase_tables& t) : split(t.split), cross(t.cross), hi_trivial(t.hi_trivial) {
+    explicit phase_tables_real(const phase_tables& t)
+        : split(t.split), cross(t.cross), hi_trivial(t.hi_trivial), lo_trivial(t.lo_trivial) {
         lo.reserve(t.lo.size());
         for (const auto& z : t.lo) lo.emplace_back(static_cast<Real>(z.real()), static_cast<Real>(z.imag()));
         hi.reserve(t.hi.size());
@@ -80,7 +84,14 @@ void phase_tables_apply(std::complex<Real>* psi, index_t begin, index_t end, con
             const Real* lim = t.lo_im.data() + 2 * copy;
             std::complex<Real>* p = psi + i;
             const index_t k0 = i & row_mask, k1 = k0 + (stop - i);
-            if (t.hi_trivial[h]) {
+            if (t.lo_trivial) {
+                // Only the row's factor: one product per amplitude, none on a trivial row.
+                if (!t.hi_trivial[h]) {
+                    const rbatch<Real> hre(t.hi[h].real());
+                    const rbatch<Real> him = rbatch<Real>(t.hi[h].imag()) * alternating<Real>(Real(-1), Real(1));
+                    for (index_t k = k0; k < k1; k += lanes, p += lanes) store(p, cmul(hre, him, load(p)));
+                }
+            } else if (t.hi_trivial[h]) {
                 for (index_t k = k0; k < k1; k += lanes, p += lanes)
                     store(p, cmul(rbatch<Real>::load_aligned(lre + 2 * k), rbatch<Real>::load_aligned(lim + 2 * k), load(p)));
             } else {
