@@ -335,6 +335,35 @@ TEMPLATE_TEST_CASE("rotation passes on one to three upper qubits match the refer
     }
 }
 
+TEMPLATE_TEST_CASE("row phases ride along with the next rotation pass", "[fusion][blocking]", float, double) {
+    // Diagonals on upper qubits only (a low table of ones) followed by rotations: the program
+    // runs them in one pass, on runs of register groups and on single groups, with swaps.
+    Rng rng(35);
+    const qubit_t n = 12;
+    for (const std::vector<qubit_t>& rot_qubits : std::vector<std::vector<qubit_t>>{{11, 10, 9}, {11, 10, 9, 8, 3}, {9, 2, 1}, {11, 0}}) {
+        std::vector<Gate> gs;
+        gs.push_back(gates::rz(9, 0.7));
+        gs.push_back(gates::cz(10, 11));
+        gs.push_back(gates::p(11, -0.4));
+        // Angles above pi/2 on the upper qubits (swapped outputs); small positive ones below, so
+        // that rotations free of the diagonal, which run first, leave no phase on lower qubits.
+        for (qubit_t q : rot_qubits) gs.push_back(gates::ry(q, q >= 8 ? 1.7 + rng.uniform() : 0.2 + 0.8 * rng.uniform()));
+        const detail::stage_program prog = detail::compile_stage(gs, n);
+        bool fused = false; // a phase pass with a low table of ones right before rotations
+        for (std::size_t k = 0; k + 1 < prog.ops.size(); ++k)
+            fused = fused || (prog.ops[k].type == detail::stage_op::kind::phases && prog.ops[k].tables.lo_trivial &&
+                              prog.ops[k + 1].type == detail::stage_op::kind::rotations);
+        CHECK(fused);
+        StateVector<TestType> got = test::random_state<TestType>(n, rng);
+        StateVector<TestType> want(got);
+        detail::stage_runtime<TestType>(prog, n, kernel_path::simd).run(got.data(), n);
+        exec_policy pol;
+        pol.path = kernel_path::scalar;
+        for (const Gate& g : gs) apply(want, g, pol);
+        CHECK(max_diff(got, want) < 10 * tolerance<TestType>());
+    }
+}
+
 TEST_CASE("one-qubit unitaries split into phases and a rotation", "[fusion][blocking]") {
     Rng rng(21);
     for (int trial = 0; trial < 50; ++trial) {

@@ -115,13 +115,26 @@ struct stage_runtime {
         exec_policy serial;
         serial.threads = 1;
         serial.path = simd ? kernel_path::simd : kernel_path::scalar;
-        for (const op& o : ops) {
+        for (std::size_t k = 0; k < ops.size(); ++k) {
+            const op& o = ops[k];
             switch (o.type) {
             case stage_op::kind::rotations:
                 if (simd) rotations_apply(psi, nb, std::span<const rotation_op>(rotations[o.index]));
                 else rotations_scalar(psi, nb, std::span<const rotation_op>(rotations[o.index]));
                 break;
-            case stage_op::kind::phases: phase_tables_apply(psi, nb, phases[o.index]); break;
+            case stage_op::kind::phases:
+#if QCOACH_HAS_SIMD
+                // Row factors right before rotations ride along with their first pass.
+                if (simd && k + 1 < ops.size() && ops[k + 1].type == stage_op::kind::rotations && rotations_simd_runs<Real>(nb) &&
+                    row_phase_pre<Real>::usable(phases[o.index])) {
+                    rotations_simd(psi, nb, std::span<const rotation_op>(rotations[ops[k + 1].index]),
+                                   row_phase_pre<Real>(phases[o.index]));
+                    ++k;
+                    break;
+                }
+#endif
+                phase_tables_apply(psi, nb, phases[o.index]);
+                break;
             case stage_op::kind::gate: {
                 const dense_gate& d = gates[o.index];
                 if (d.diagonal) {

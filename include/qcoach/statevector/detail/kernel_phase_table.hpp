@@ -15,6 +15,8 @@
 /// where it can), none on rows whose factor is 1 when the low table is all ones.
 
 #include <algorithm>
+#include <array>
+#include <tuple>
 #include <complex>
 #include <span>
 #include <vector>
@@ -109,6 +111,42 @@ void phase_tables_apply(std::complex<Real>* psi, index_t begin, index_t end, con
         for (; i < stop; ++i) psi[i] = psi[i] * t.lo[copy + (i & row_mask)] * t.hi[h];
     }
 }
+
+#if QCOACH_HAS_SIMD
+/// The row factors hi[i >> split] of tables whose low table is all ones, as the `pre` of a
+/// rotation pass (kernel_rotation.hpp): the factors of a pass's 2^M registers change only from
+/// one row to the next, so they are prepared once per row segment and each register costs one
+/// complex product, with no pass over the state of the diagonal's own.
+template <class Real>
+struct row_phase_pre {
+    static constexpr bool active = true;
+    // Plain copies of what the loop reads (stores to the state go through may-alias vector
+    // types, so anything behind a pointer would be reloaded after each store).
+    const std::complex<Real>* hi = nullptr;
+    unsigned split = 0;
+    rbatch<Real> alt;
+    std::array<rbatch<Real>, 8> re{}, im{};
+
+    explicit row_phase_pre(const phase_tables_real<Real>& t)
+        : hi(t.hi.data()), split(t.split), alt(alternating<Real>(Real(-1), Real(1))) {}
+
+    static bool usable(const phase_tables_real<Real>& t) noexcept { return t.lo_trivial && t.cross.empty(); }
+
+    index_t segment() const noexcept { return index_t{1} << split; }
+
+    template <class Off>
+    void begin(index_t start, const Off& off) noexcept {
+        static_assert(std::tuple_size_v<Off> <= 8, "at most 2^3 registers per group");
+        for (std::size_t j = 0; j < off.size(); ++j) {
+            const std::complex<Real> h = hi[(start + off[j]) >> split];
+            re[j] = rbatch<Real>(h.real());
+            im[j] = rbatch<Real>(h.imag()) * alt;
+        }
+    }
+
+    void apply(rbatch<Real>& v, unsigned j) const noexcept { v = cmul(re[j], im[j], v); }
+};
+#endif
 
 /// The whole n-qubit (sub-)state.
 template <class Real>

@@ -45,6 +45,7 @@ struct rotation_op {
 
 /// Largest number of rotations on high qubits one pass applies (2^M registers per group).
 inline constexpr unsigned rotation_max_high = 3;
+static_assert(rotation_max_high <= 3, "rotations_simd dispatches passes of at most three high qubits");
 
 /// Reference loop (double arithmetic), also the path for states too small for a register group.
 template <class Real>
@@ -100,10 +101,16 @@ inline void lane_rotations(rbatch<Real>& v, const lane_coef<Real>* k) noexcept {
 /// A swap on high rotation i exchanges registers j and j ^ 2^i of every pair; the other
 /// rotations of the pass pair registers by other bits and do not notice the relabeling, so the
 /// swaps are done at the end by storing register j to the location of j ^ swap_mask.
-template <class Real, unsigned M, unsigned LaneMask>
+///
+/// `Pre` (no_pre, or a row factor of kernel_phase_table.hpp) multiplies the registers by a
+/// diagonal as they are loaded: begin(start, off) prepares the factors of the registers
+/// start + off[j] for the next `segment` amplitudes, apply(v, j) multiplies.
+template <class Real, unsigned M, unsigned LaneMask, class Pre>
 void rotations_simd_kernel(std::complex<Real>* psi, qubit_t n, const small_vector<qubit_t, 8>& high, unsigned swap_mask,
-                           const std::array<rotation_coef<Real>, M>& hc, const small_vector<lane_coef<Real>, 4>& lc_in) {
+                           const std::array<rotation_coef<Real>, M>& hc, const small_vector<lane_coef<Real>, 4>& lc_in,
+                           const Pre& pre_in) {
     constexpr unsigned nr = 1u << M;
+    Pre pre = pre_in; // a local copy: the state's stores cannot change it
     constexpr unsigned nlow = static_cast<unsigned>(std::popcount(LaneMask));
     std::array<lane_coef<Real>, (nlow > 0 ? nlow : 1)> lc{};
     for (unsigned i = 0; i < nlow; ++i) lc[i] = lc_in[i];
@@ -116,6 +123,10 @@ void rotations_simd_kernel(std::complex<Real>* psi, qubit_t n, const small_vecto
         std::array<rbatch<Real>, nr> v;
 #pragma GCC unroll 16
         for (unsigned j = 0; j < nr; ++j) v[j] = load(psi + k + off[j]);
+        if constexpr (Pre::active) {
+#pragma GCC unroll 16
+            for (unsigned j = 0; j < nr; ++j) pre.apply(v[j], j);
+        }
 #pragma GCC unroll 4
         for (unsigned i = 0; i < M; ++i) {
             const unsigned bit = 1u << i;
@@ -145,55 +156,81 @@ void rotations_simd_kernel(std::complex<Real>* psi, qubit_t n, const small_vecto
         index_t mask = run - 1;
         for (unsigned i = 0; i < M; ++i) mask |= index_t{1} << high[i];
         const index_t runs = index_t{1} << (n - M - h0);
+        const index_t segment = std::min(run, pre.segment());
         index_t b = 0;
         for (index_t g = 0; g < runs; ++g, b = ((b | mask) + 1) & ~mask)
-            for (index_t k = b; k < b + run; k += simd_lanes<Real>) group(k);
+            for (index_t s = b; s < b + run; s += segment) {
+                pre.begin(s, off);
+                for (index_t k = s; k < s + segment; k += simd_lanes<Real>) group(k);
+            }
         return;
     }
     index_t mask = (index_t{1} << low) - 1;
     for (unsigned i = 0; i < M; ++i) mask |= index_t{1} << high[i];
     const index_t groups = index_t{1} << (n - low - M);
     index_t b = 0;
-    for (index_t g = 0; g < groups; ++g, b = ((b | mask) + 1) & ~mask) group(b);
-}
-
-template <class Real, unsigned M, unsigned LaneMask = 0>
-void rotations_dispatch_lanes(std::complex<Real>* psi, qubit_t n, unsigned lane_mask, const small_vector<qubit_t, 8>& high,
-                              unsigned swap_mask, const std::array<rotation_coef<Real>, M>& hc,
-                              const small_vector<lane_coef<Real>, 4>& lc) {
-    if constexpr (LaneMask >= (1u << simd_low_qubits<Real>)) {
-        (void)psi, (void)n, (void)lane_mask, (void)high, (void)swap_mask, (void)hc, (void)lc;
-    } else {
-        if (lane_mask == LaneMask) rotations_simd_kernel<Real, M, LaneMask>(psi, n, high, swap_mask, hc, lc);
-        else rotations_dispatch_lanes<Real, M, LaneMask + 1>(psi, n, lane_mask, high, swap_mask, hc, lc);
+    for (index_t g = 0; g < groups; ++g, b = ((b | mask) + 1) & ~mask) {
+        pre.begin(b, off);
+        group(b);
     }
 }
 
-template <class Real, unsigned M>
+template <class Real, unsigned M, class Pre, unsigned LaneMask = 0>
+void rotations_dispatch_lanes(std::complex<Real>* psi, qubit_t n, unsigned lane_mask, const small_vector<qubit_t, 8>& high,
+                              unsigned swap_mask, const std::array<rotation_coef<Real>, M>& hc,
+                              const small_vector<lane_coef<Real>, 4>& lc, const Pre& pre) {
+    if constexpr (LaneMask >= (1u << simd_low_qubits<Real>)) {
+        (void)psi, (void)n, (void)lane_mask, (void)high, (void)swap_mask, (void)hc, (void)lc, (void)pre;
+    } else {
+        if (lane_mask == LaneMask) rotations_simd_kernel<Real, M, LaneMask>(psi, n, high, swap_mask, hc, lc, pre);
+        else rotations_dispatch_lanes<Real, M, Pre, LaneMask + 1>(psi, n, lane_mask, high, swap_mask, hc, lc, pre);
+    }
+}
+
+template <class Real, unsigned M, class Pre>
 void rotations_with_high(std::complex<Real>* psi, qubit_t n, unsigned lane_mask, const small_vector<qubit_t, 8>& high,
-                         const small_vector<rotation_op, 8>& hr, const small_vector<lane_coef<Real>, 4>& lc) {
+                         const small_vector<rotation_op, 8>& hr, const small_vector<lane_coef<Real>, 4>& lc, const Pre& pre) {
     std::array<rotation_coef<Real>, M> hc;
     unsigned swap_mask = 0;
     for (unsigned i = 0; i < M; ++i) {
         hc[i] = {rbatch<Real>(static_cast<Real>(hr[i].t))};
         if (hr[i].swap) swap_mask |= 1u << i;
     }
-    rotations_dispatch_lanes<Real, M>(psi, n, lane_mask, high, swap_mask, hc, lc);
+    rotations_dispatch_lanes<Real, M, Pre>(psi, n, lane_mask, high, swap_mask, hc, lc, pre);
 }
 
 #endif // QCOACH_HAS_SIMD
 
-/// @brief Apply rotations on distinct qubits, serially, in passes of at most
-/// rotation_max_high high qubits plus any low ones (the order within a pass is free since the
-/// rotations commute).
+/// Nothing to do to the registers before a pass's rotations.
+struct no_pre {
+    static constexpr bool active = false;
+    static constexpr index_t segment() noexcept { return ~index_t{0}; }
+    template <class Off>
+    void begin(index_t, const Off&) noexcept {}
+    template <class V>
+    void apply(V&, unsigned) const noexcept {}
+};
+
+/// Whether rotations_simd runs SIMD passes on an n-qubit state (and so can take a `pre`).
 template <class Real>
-void rotations_apply(std::complex<Real>* psi, qubit_t n, std::span<const rotation_op> rots) {
+constexpr bool rotations_simd_runs(qubit_t n) noexcept {
+#if QCOACH_HAS_SIMD
+    return n >= simd_low_qubits<Real> + rotation_max_high;
+#else
+    (void)n;
+    return false;
+#endif
+}
+
+/// @brief Apply rotations on distinct qubits, serially, in SIMD passes of at most
+/// rotation_max_high high qubits plus any low ones (the order within a pass is free since the
+/// rotations commute). The first pass multiplies every register it loads by `pre` before the
+/// rotations (see rotations_simd_kernel): a diagonal due before them then costs no pass of its
+/// own. Needs rotations_simd_runs(n).
+template <class Real, class Pre>
+void rotations_simd(std::complex<Real>* psi, qubit_t n, std::span<const rotation_op> rots, const Pre& pre) {
 #if QCOACH_HAS_SIMD
     constexpr unsigned low = simd_low_qubits<Real>;
-    if (n < low + rotation_max_high) {
-        rotations_scalar(psi, n, rots);
-        return;
-    }
     small_vector<rotation_op, 8> lows, highs;
     for (const rotation_op& r : rots) (r.q < low ? lows : highs).push_back(r);
     // Low rotations ride along with the first pass; later passes carry only high ones.
@@ -223,18 +260,29 @@ void rotations_apply(std::complex<Real>* psi, qubit_t n, std::span<const rotatio
             }
             lows_pending = false;
         }
-        switch (m) {
-        case 0: rotations_with_high<Real, 0>(psi, n, lane_mask, high, hr, lc); break;
-        case 1: rotations_with_high<Real, 1>(psi, n, lane_mask, high, hr, lc); break;
-        case 2: rotations_with_high<Real, 2>(psi, n, lane_mask, high, hr, lc); break;
-        case 3: rotations_with_high<Real, 3>(psi, n, lane_mask, high, hr, lc); break;
-        default: rotations_with_high<Real, 4>(psi, n, lane_mask, high, hr, lc); break;
-        }
+        auto pass = [&](const auto& p) {
+            switch (m) {
+            case 0: rotations_with_high<Real, 0>(psi, n, lane_mask, high, hr, lc, p); break;
+            case 1: rotations_with_high<Real, 1>(psi, n, lane_mask, high, hr, lc, p); break;
+            case 2: rotations_with_high<Real, 2>(psi, n, lane_mask, high, hr, lc, p); break;
+            default: rotations_with_high<Real, 3>(psi, n, lane_mask, high, hr, lc, p); break;
+            }
+        };
+        if (done == 0) pass(pre);
+        else pass(no_pre{});
         done += m;
     }
 #else
-    rotations_scalar(psi, n, rots);
+    (void)psi, (void)n, (void)rots, (void)pre;
 #endif
+}
+
+/// @brief Apply rotations on distinct qubits, serially (SIMD passes when the state is large
+/// enough for them, else the reference loop).
+template <class Real>
+void rotations_apply(std::complex<Real>* psi, qubit_t n, std::span<const rotation_op> rots) {
+    if (rotations_simd_runs<Real>(n)) rotations_simd(psi, n, rots, no_pre{});
+    else rotations_scalar(psi, n, rots);
 }
 
 } // namespace qcoach::detail
