@@ -76,6 +76,18 @@ Eigen::VectorXcd apply_term(const detail::diag_term& d, const Eigen::VectorXcd& 
     return out;
 }
 
+/// Unscaled rotations [[1, -t], [t, 1]] (rows exchanged when swapped) applied one by one to a
+/// dense reference state.
+Eigen::VectorXcd apply_rotations(const std::vector<detail::rotation_op>& rots, qubit_t n, Eigen::VectorXcd v) {
+    for (const auto& r : rots) {
+        Eigen::MatrixXcd m(2, 2);
+        m << 1.0, -r.t, r.t, 1.0;
+        if (r.swap) m.row(0).swap(m.row(1));
+        v = test::apply_reference(m, {r.q}, n, v);
+    }
+    return v;
+}
+
 template <class Real>
 double max_diff(const StateVector<Real>& a, const StateVector<Real>& b) {
     double err = 0;
@@ -244,13 +256,7 @@ TEMPLATE_TEST_CASE("in-cache rotation and phase kernels match their references",
         const Eigen::VectorXcd v0 = test::to_eigen(simd);
         detail::rotations_apply(simd.data(), n, std::span<const detail::rotation_op>(rots));
         detail::rotations_scalar(scalar.data(), n, std::span<const detail::rotation_op>(rots));
-        Eigen::VectorXcd expect = v0;
-        for (const auto& r : rots) {
-            Eigen::MatrixXcd m(2, 2);
-            m << 1.0, -r.t, r.t, 1.0;
-            if (r.swap) m.row(0).swap(m.row(1));
-            expect = test::apply_reference(m, {r.q}, n, expect);
-        }
+        const Eigen::VectorXcd expect = apply_rotations(rots, n, v0);
         CHECK(max_diff(simd, scalar) < 10 * tolerance<TestType>());
         CHECK((test::to_eigen(scalar) - expect).cwiseAbs().maxCoeff() < 10 * tolerance<TestType>());
 
@@ -326,14 +332,8 @@ TEMPLATE_TEST_CASE("rotation passes on one to three upper qubits match the refer
         std::vector<detail::rotation_op> rots;
         for (qubit_t q : qs) rots.push_back({q, rng.uniform() * 2 - 1, rng.below(2) == 1});
         StateVector<TestType> simd = test::random_state<TestType>(n, rng);
-        Eigen::VectorXcd expect = test::to_eigen(simd);
+        const Eigen::VectorXcd expect = apply_rotations(rots, n, test::to_eigen(simd));
         detail::rotations_apply(simd.data(), n, std::span<const detail::rotation_op>(rots));
-        for (const auto& r : rots) {
-            Eigen::MatrixXcd m(2, 2);
-            m << 1.0, -r.t, r.t, 1.0;
-            if (r.swap) m.row(0).swap(m.row(1));
-            expect = test::apply_reference(m, {r.q}, n, expect);
-        }
         CHECK((test::to_eigen(simd) - expect).cwiseAbs().maxCoeff() < 10 * tolerance<TestType>());
     }
 }

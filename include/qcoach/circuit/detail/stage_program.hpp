@@ -170,10 +170,8 @@ inline bool build_phase_tables(const std::vector<diag_term>& terms, qubit_t nb, 
     };
     auto hi_bit = [&](index_t h, qubit_t q) -> unsigned { return (h >> (q - a)) & 1u; };
     for (const diag_term& t : terms) {
-        bool all_hi = true;
-        for (qubit_t q : t.targets) all_hi = all_hi && q >= a;
-        for (qubit_t q : t.controls) all_hi = all_hi && q >= a;
-        if (mask_of_term(t) == 0) all_hi = !best_lo_has;
+        const index_t all = mask_of_term(t);
+        const bool all_hi = all == 0 ? !best_lo_has : (all & ((index_t{1} << a) - 1)) == 0;
         auto value = [&](auto bit_of, index_t idx) -> std::complex<double> {
             for (std::size_t j = 0; j < t.controls.size(); ++j)
                 if (bit_of(idx, t.controls[j]) != t.values[j]) return 1.0;

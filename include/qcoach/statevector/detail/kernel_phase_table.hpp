@@ -16,9 +16,9 @@
 
 #include <algorithm>
 #include <array>
-#include <tuple>
 #include <complex>
 #include <span>
+#include <tuple>
 #include <vector>
 
 #include "qcoach/core/aligned.hpp"
@@ -66,6 +66,17 @@ struct phase_tables_real {
     }
 };
 
+#if QCOACH_HAS_SIMD
+/// One complex factor z broadcast in the split form of simd.hpp (im carries the alternating
+/// signs `alt` = [-1, 1, ...]), for cmul.
+template <class Real>
+struct split_factor {
+    rbatch<Real> re, im;
+    split_factor() = default;
+    split_factor(std::complex<Real> z, const rbatch<Real>& alt) : re(z.real()), im(rbatch<Real>(z.imag()) * alt) {}
+};
+#endif
+
 /// psi[i] *= f(i) for the amplitudes i in [begin, end) (multiples of 2^split or inside one row);
 /// `psi` points at amplitude 0 of the (sub-)state; serial.
 template <class Real>
@@ -75,6 +86,9 @@ void phase_tables_apply(std::complex<Real>* psi, index_t begin, index_t end, con
     small_vector<qubit_t, 8> cross_rel;
     for (qubit_t q : t.cross) cross_rel.push_back(static_cast<qubit_t>(q - a));
     const std::span<const qubit_t> cross(cross_rel.data(), cross_rel.size());
+#if QCOACH_HAS_SIMD
+    const rbatch<Real> alt = alternating<Real>(Real(-1), Real(1));
+#endif
     for (index_t i = begin; i < end;) {
         const index_t h = i >> a;
         const index_t stop = std::min(end, (h + 1) << a);
@@ -86,22 +100,21 @@ void phase_tables_apply(std::complex<Real>* psi, index_t begin, index_t end, con
             const Real* lim = t.lo_im.data() + 2 * copy;
             std::complex<Real>* p = psi + i;
             const index_t k0 = i & row_mask, k1 = k0 + (stop - i);
+            // One product per amplitude for each table that is not 1 there; none on a row whose
+            // factor is 1 when the low table is all ones.
             if (t.lo_trivial) {
-                // Only the row's factor: one product per amplitude, none on a trivial row.
                 if (!t.hi_trivial[h]) {
-                    const rbatch<Real> hre(t.hi[h].real());
-                    const rbatch<Real> him = rbatch<Real>(t.hi[h].imag()) * alternating<Real>(Real(-1), Real(1));
-                    for (index_t k = k0; k < k1; k += lanes, p += lanes) store(p, cmul(hre, him, load(p)));
+                    const split_factor<Real> f(t.hi[h], alt);
+                    for (index_t k = k0; k < k1; k += lanes, p += lanes) store(p, cmul(f.re, f.im, load(p)));
                 }
             } else if (t.hi_trivial[h]) {
                 for (index_t k = k0; k < k1; k += lanes, p += lanes)
                     store(p, cmul(rbatch<Real>::load_aligned(lre + 2 * k), rbatch<Real>::load_aligned(lim + 2 * k), load(p)));
             } else {
-                const rbatch<Real> hre(t.hi[h].real());
-                const rbatch<Real> him = rbatch<Real>(t.hi[h].imag()) * alternating<Real>(Real(-1), Real(1));
+                const split_factor<Real> f(t.hi[h], alt);
                 for (index_t k = k0; k < k1; k += lanes, p += lanes) {
                     const rbatch<Real> v = cmul(rbatch<Real>::load_aligned(lre + 2 * k), rbatch<Real>::load_aligned(lim + 2 * k), load(p));
-                    store(p, cmul(hre, him, v));
+                    store(p, cmul(f.re, f.im, v));
                 }
             }
             i = stop;
@@ -125,7 +138,7 @@ struct row_phase_pre {
     const std::complex<Real>* hi = nullptr;
     unsigned split = 0;
     rbatch<Real> alt;
-    std::array<rbatch<Real>, 8> re{}, im{};
+    std::array<split_factor<Real>, 8> f{};
 
     explicit row_phase_pre(const phase_tables_real<Real>& t)
         : hi(t.hi.data()), split(t.split), alt(alternating<Real>(Real(-1), Real(1))) {}
@@ -137,14 +150,10 @@ struct row_phase_pre {
     template <class Off>
     void begin(index_t start, const Off& off) noexcept {
         static_assert(std::tuple_size_v<Off> <= 8, "at most 2^3 registers per group");
-        for (std::size_t j = 0; j < off.size(); ++j) {
-            const std::complex<Real> h = hi[(start + off[j]) >> split];
-            re[j] = rbatch<Real>(h.real());
-            im[j] = rbatch<Real>(h.imag()) * alt;
-        }
+        for (std::size_t j = 0; j < off.size(); ++j) f[j] = split_factor<Real>(hi[(start + off[j]) >> split], alt);
     }
 
-    void apply(rbatch<Real>& v, unsigned j) const noexcept { v = cmul(re[j], im[j], v); }
+    void apply(rbatch<Real>& v, unsigned j) const noexcept { v = cmul(f[j].re, f[j].im, v); }
 };
 #endif
 
