@@ -1,11 +1,14 @@
 // QAOA on MaxCut of a random 3-regular graph (seed 1), p = 5, gamma = 0.4 and beta = 0.3 in every
 // layer, float and double, 2 threads:
 //  - qaoa_energy: one evaluation of <C> by Qaoa::expectation (p + 1 passes: each pass after
-//    the first carries the rotations of two layers; the energy is summed in the last pass);
+//    the first carries the rotations of two layers; the energy is summed in the last pass).
+//    half:1 is the default run, which keeps half of the state (MaxCut is flip-symmetric, see
+//    qaoa.hpp); half:0 switches that off and runs the same passes on the full state;
 //  - qaoa_plain: the plain loop for comparison: one phase pass per layer, then n separate RX
 //    gate passes, then one pass for <C>;
 //  - qaoa_gradient: energy and full adjoint gradient (p = 10 at n = 20), reported as a ratio to
-//    one energy evaluation measured in the same benchmark;
+//    one energy evaluation measured in the same benchmark, both on half states (half:1) or
+//    both on full states (half:0);
 //  - rx_in_cache: the mixer kernel on a buffer that stays in L2, in ns per amplitude and gate,
 //    in the exact form (c = cos beta, s = sin beta) and the unit form (c = 1, s = tan beta).
 // "sweeps" divides the wall time by an in-place sweep x[i] <- a x[i] over the same bytes,
@@ -56,6 +59,7 @@ void qaoa_energy(benchmark::State& state) {
     const auto n = static_cast<qubit_t>(state.range(0));
     const std::size_t p = static_cast<std::size_t>(state.range(1));
     Qaoa<Real> qa(maxcut_table(n), x_mixer{}, bench::threads_policy(threads));
+    qa.set_flip_symmetry(state.range(2) != 0);
     const std::vector<double> g(p, 0.4), b(p, 0.3);
     double e = qa.expectation(g, b); // allocates the work state
     StateVector<Real>& ref = bench::shared_state<Real>(n);
@@ -70,7 +74,10 @@ void qaoa_energy(benchmark::State& state) {
         benchmark::DoNotOptimize(e);
     }
     state.counters["energy"] = e;
-    const double passes = qa.layout().high() > 0 ? static_cast<double>(p + 1) : static_cast<double>(p);
+    state.counters["half"] = qa.uses_flip_symmetry() ? 1 : 0;
+    // Passes over the state the run keeps (half of it with the flip symmetry); "sweeps" is
+    // against a sweep of the full state either way.
+    const double passes = qa.run_layout().high() > 0 ? static_cast<double>(p + 1) : static_cast<double>(p);
     state.counters["passes"] = passes;
     state.counters["passes_per_layer"] = passes / static_cast<double>(p);
     state.counters["sweeps"] = total / sweep;
@@ -114,6 +121,7 @@ void qaoa_gradient(benchmark::State& state) {
     const auto n = static_cast<qubit_t>(state.range(0));
     const std::size_t p = static_cast<std::size_t>(state.range(1));
     Qaoa<double> qa(maxcut_table(n), x_mixer{}, bench::threads_policy(threads));
+    qa.set_flip_symmetry(state.range(2) != 0);
     std::vector<double> g(p), b(p), dg(p), db(p);
     for (std::size_t l = 0; l < p; ++l) {
         g[l] = 0.1 + 0.3 * static_cast<double>(l) / static_cast<double>(p);
@@ -134,6 +142,7 @@ void qaoa_gradient(benchmark::State& state) {
     state.counters["energy_s"] = t_energy / static_cast<double>(state.iterations());
     state.counters["gradient_s"] = t_grad / static_cast<double>(state.iterations());
     state.counters["ratio"] = t_grad / t_energy;
+    state.counters["half"] = qa.uses_flip_symmetry() ? 1 : 0;
 }
 
 /// The mixer alone on a 2^m buffer (L2-resident): ns per amplitude and gate.
@@ -162,15 +171,20 @@ void rx_in_cache(benchmark::State& state) {
 
 const int registered = [] {
     for (auto* b : {benchmark::RegisterBenchmark("qaoa_energy/float", qaoa_energy<float>),
-                    benchmark::RegisterBenchmark("qaoa_energy/double", qaoa_energy<double>),
-                    benchmark::RegisterBenchmark("qaoa_plain/float", qaoa_plain<float>),
+                    benchmark::RegisterBenchmark("qaoa_energy/double", qaoa_energy<double>)}) {
+        b->ArgNames({"n", "p", "half"})->UseRealTime()->Unit(benchmark::kMillisecond)->Iterations(5);
+        for (int n : {20, 24})
+            for (int half : {1, 0}) b->Args({n, 5, half});
+    }
+    for (auto* b : {benchmark::RegisterBenchmark("qaoa_plain/float", qaoa_plain<float>),
                     benchmark::RegisterBenchmark("qaoa_plain/double", qaoa_plain<double>)}) {
         b->ArgNames({"n", "p"})->UseRealTime()->Unit(benchmark::kMillisecond)->Iterations(5);
         for (int n : {20, 24}) b->Args({n, 5});
     }
     benchmark::RegisterBenchmark("qaoa_gradient/double", qaoa_gradient)
-        ->ArgNames({"n", "p"})
-        ->Args({20, 10})
+        ->ArgNames({"n", "p", "half"})
+        ->Args({20, 10, 1})
+        ->Args({20, 10, 0})
         ->UseRealTime()
         ->Unit(benchmark::kMillisecond)
         ->Iterations(5);

@@ -13,6 +13,7 @@
 #include "qcoach/statevector/statevector.hpp"
 #include "qcoach/variational/cost_table.hpp"
 #include "qcoach/variational/qaoa.hpp"
+#include "support/policies.hpp"
 #include "support/reference.hpp"
 
 using namespace qcoach;
@@ -203,11 +204,7 @@ TEMPLATE_TEST_CASE("two layers per pass: p = 1..5 equal the gates one by one, ev
                     for (const auto& [L, S, w] : std::vector<std::array<unsigned, 3>>{{n - 3, 2, 3}, {n - 2, 3, 0}, {n - 4, 3, 3}, {3, 3, 2}}) {
                         qa.set_layout(L, S, w);
                         for (auto path : {kernel_path::simd, kernel_path::scalar}) {
-                            exec_policy pol;
-                            pol.path = path;
-                            pol.threads = 2;
-                            pol.serial_cutoff = 16;
-                            qa.set_policy(pol);
+                            qa.set_policy(test::policy(2, 16, path));
                             const StateVector<Real> got = qa.state(g, b);
                             double err = 0;
                             for (index_t z = 0; z < got.size(); ++z) err = std::max(err, std::abs(cd(got[z]) - cd(ref[z])));
@@ -221,6 +218,78 @@ TEMPLATE_TEST_CASE("two layers per pass: p = 1..5 equal the gates one by one, ev
             }
         }
     }
+}
+
+TEMPLATE_TEST_CASE("flip-symmetric tables: half-state runs equal the gates one by one", "[qaoa][kernels][flip]", float, double) {
+    // E(z) = E(~z) and the start |+>^n: the runs keep the lower half of the state and rotate the
+    // top qubit by pairing z with 2^{n-1} - 1 - z. Every layout kind (one chunk mirroring
+    // itself, chunk pairs, tile passes) against the gate-by-gate reference on the full state.
+    using Real = TestType;
+    Rng rng(33);
+    const std::vector<double> gammas{0.41, -0.27, 0.93, 0.18, -0.6};
+    const std::vector<double> betas{0.3, 1.2, -0.5, 2.0, -1.35};
+    for (qubit_t n : {2u, 3u, 7u, 10u}) {
+        const index_t dim = index_t{1} << n;
+        for (int kind = 0; kind < 2; ++kind) {
+            std::vector<double> e(dim);
+            for (index_t z = 0; z < dim / 2; ++z) e[z] = e[(dim - 1) ^ z] = kind == 0 ? static_cast<double>(rng.below(12)) : rng.normal();
+            auto table = std::make_shared<const CostTable>(CostTable::from_energies(e));
+            REQUIRE(table->flip_symmetric());
+            std::vector<Real> er(e.begin(), e.end());
+            Qaoa<Real> qa(table);
+            REQUIRE(qa.uses_flip_symmetry());
+            for (std::size_t p = 1; p <= gammas.size(); ++p) {
+                const std::vector<double> g(gammas.begin(), gammas.begin() + static_cast<std::ptrdiff_t>(p));
+                const std::vector<double> b(betas.begin(), betas.begin() + static_cast<std::ptrdiff_t>(p));
+                StateVector<Real> ref(n);
+                for (qubit_t q = 0; q < n; ++q) apply(ref, gates::h(q));
+                for (std::size_t l = 0; l < p; ++l) {
+                    apply_phase(ref, std::span<const Real>(er), g[l]);
+                    for (qubit_t q = 0; q < n; ++q) apply(ref, gates::rx(q, 2 * b[l]));
+                }
+                double e_ref = 0;
+                for (index_t z = 0; z < dim; ++z) e_ref += std::norm(cd(ref[z])) * e[z];
+                using layout = std::array<unsigned, 3>;
+                std::vector<layout> layouts{{0, 0, 0}}; // {0, 0, 0}: the default
+                if (n >= 7) layouts.insert(layouts.end(), {layout{n - 3, 2, 3}, layout{n - 2, 3, 0}, layout{3, 3, 2}, layout{2, 1, 1}});
+                for (const auto& [L, S, w] : layouts) {
+                    if (L > 0) qa.set_layout(L, S, w);
+                    for (auto path : {kernel_path::simd, kernel_path::scalar}) {
+                        qa.set_policy(test::policy(2, 16, path));
+                        INFO("n " << n << " kind " << kind << " p " << p << " L " << L << " S " << S << " w " << w << " scalar "
+                                  << (path == kernel_path::scalar));
+                        const StateVector<Real> got = qa.state(g, b);
+                        double err = 0;
+                        for (index_t z = 0; z < dim; ++z) err = std::max(err, std::abs(cd(got[z]) - cd(ref[z])));
+                        REQUIRE(err < 50 * tol<Real>());
+                        REQUIRE(qa.expectation(g, b) == Approx(e_ref).margin(1e3 * tol<Real>()));
+                    }
+                }
+            }
+            // Switched off, or another start: the full-state passes.
+            qa.set_flip_symmetry(false);
+            CHECK_FALSE(qa.uses_flip_symmetry());
+            qa.set_flip_symmetry(true);
+            qa.set_initial_state(StateVector<Real>(n));
+            CHECK_FALSE(qa.uses_flip_symmetry());
+        }
+    }
+    // One pair out of place breaks the symmetry; so does a field on a MaxCut-like model.
+    std::vector<double> e(64);
+    for (index_t z = 0; z < 32; ++z) e[z] = e[63 ^ z] = static_cast<double>(z % 5);
+    CHECK(CostTable::from_energies(e).flip_symmetric());
+    e[9] += 1;
+    CHECK_FALSE(CostTable::from_energies(e).flip_symmetric());
+    e[9] -= 1;
+    e[40] += 1e-6; // real energies (no longer integer levels) beyond the 1e-12 tolerance
+    CHECK_FALSE(CostTable::from_energies(e).flip_symmetric());
+    CHECK_FALSE(Qaoa<Real>(CostTable::from_energies(e)).uses_flip_symmetry());
+    qubo::BinaryQuadraticModel ising(qubo::vartype::spin, 4);
+    ising.set_quadratic(0, 1, 1.0);
+    ising.set_quadratic(2, 3, -0.5);
+    CHECK(Qaoa<Real>::from_model(ising).uses_flip_symmetry());
+    ising.set_linear(2, 0.25);
+    CHECK_FALSE(Qaoa<Real>::from_model(ising).uses_flip_symmetry());
 }
 
 TEMPLATE_TEST_CASE("QAOA state equals dense e^{-i beta B} e^{-i gamma C} products", "[qaoa]", float, double) {

@@ -210,6 +210,32 @@ public:
         return out;
     }
 
+    /// @brief Whether E(z) = E(~z) for every z (~z flips all n bits): MaxCut and any Ising
+    /// model without fields. Exact with integer levels; energies may differ by
+    /// 1e-12 max(1, |E_min|, |E_max|) (sums of the same terms in another order). Reads the
+    /// whole table.
+    bool flip_symmetric(const exec_policy& pol = default_policy()) const {
+        if (n_ < 2) return false;
+        const index_t half = size() / 2, all = size() - 1;
+        const double tol = has_levels() ? 0.0 : 1e-12 * std::max({1.0, std::abs(min_), std::abs(max_)});
+        const int threads = pol.threads_for(size());
+        int broken = 0;
+#pragma omp parallel for num_threads(threads) schedule(static) reduction(| : broken) if (threads > 1)
+        for (std::int64_t b = 0; b < static_cast<std::int64_t>(half); b += 4096) {
+            const index_t e = std::min<index_t>(half, static_cast<index_t>(b) + 4096);
+            for (index_t z = static_cast<index_t>(b); z < e; ++z) {
+                const bool same = !k8_.empty()    ? k8_[z] == k8_[all ^ z]
+                                  : !k16_.empty() ? k16_[z] == k16_[all ^ z]
+                                                  : std::abs(energies_[z] - energies_[all ^ z]) <= tol;
+                if (!same) {
+                    broken = 1;
+                    break;
+                }
+            }
+        }
+        return broken == 0;
+    }
+
     /// @brief Bytes the table of n qubits needs while it is built (doubles for every state).
     static std::uint64_t required_bytes(qubit_t n) { return (std::uint64_t{1} << n) * sizeof(double); }
 

@@ -197,6 +197,36 @@ std::pair<double, double> esum(const std::complex<Real>* lam, const std::complex
     return {s0, s1};
 }
 
+/// The top qubit's term of a flip-symmetric pair of half states (flip_rx): over the chunk `la`
+/// of lambda and its mirror chunk `lb` (and the same chunks pa, pb of psi), the sum of
+/// Im(conj(lam_z) psi_{M-1-z}) for every z of both chunks; la == lb is a chunk that mirrors
+/// itself.
+template <class Real>
+double flip_dot(const std::complex<Real>* la, const std::complex<Real>* lb, const std::complex<Real>* pa,
+                const std::complex<Real>* pb, index_t len, bool simd) noexcept {
+    const index_t count = la == lb ? len / 2 : len;
+#if QCOACH_HAS_SIMD
+    constexpr index_t lanes = simd_lanes<Real>;
+    if (simd && count % lanes == 0 && count > 0) {
+        constexpr unsigned rev_swap = (2 * (lanes - 1)) | 1u; // reverse the lanes, swap re and im
+        rbatch<Real> a0(Real(0)), a1(Real(0));
+        for (index_t o = 0; o < count; o += lanes) {
+            const index_t ob = len - lanes - o;
+            a0 = xsimd::fma(load(la + o), permute_xor<rev_swap, Real>(load(pb + ob)), a0);
+            a1 = xsimd::fma(load(lb + ob), permute_xor<rev_swap, Real>(load(pa + o)), a1);
+        }
+        return finish_dot(a0 + a1);
+    }
+#endif
+    (void)simd;
+    double acc = 0.0;
+    auto im = [](const std::complex<Real>& x, const std::complex<Real>& y) {
+        return static_cast<double>(x.real() * y.imag() - x.imag() * y.real());
+    };
+    for (index_t k = 0; k < count; ++k) acc += im(la[k], pb[len - 1 - k]) + im(lb[len - 1 - k], pa[k]);
+    return acc;
+}
+
 /// lam = E psi over len amplitudes from z0 (E = base + E' for levels); returns the energy sums
 /// {norm^2, sum p E'} of psi.
 template <class Real>
@@ -210,11 +240,15 @@ std::pair<double, double> times_energy(std::complex<Real>* lam, const std::compl
 /// The backward and forward passes of the gradient. ph[l] is layer l's phase source (gamma_l,
 /// scaled by rx_form::of(beta_l).scale(n)), ph_inv[l] the phase of -gamma_l (scaled by
 /// rx_form::of(-beta_l).scale(n), the same factor). Returns <E>; writes dgammas and dbetas.
+/// With `flip` the states are the lower halves of flip-symmetric states (qaoa_passes.hpp; lay
+/// has n - 1 qubits, init is |+>): the top qubit's rotation pairs chunk i with chunk C - 1 - i
+/// in the low passes, its term of <lambda|B|psi> comes from flip_dot, and every sum counts
+/// twice (the upper half mirrors the lower one).
 template <class Real>
 double adjoint_gradient(const qaoa_layout& lay, gradient_workspace<Real>& ws, const std::complex<Real>* init, Real amp0,
                         const std::vector<phase_source<Real>>& ph, const std::vector<phase_source<Real>>& ph_inv,
                         std::span<const double> betas, const energy_source<Real>& es, const exec_policy& pol,
-                        std::span<double> dgammas, std::span<double> dbetas) {
+                        std::span<double> dgammas, std::span<double> dbetas, bool flip = false) {
     const std::size_t p = ph.size();
     const unsigned L = lay.chunk, S = lay.sub, w = lay.tile, H = lay.high();
     const bool simd = pol.path == kernel_path::simd;
@@ -231,7 +265,7 @@ double adjoint_gradient(const qaoa_layout& lay, gradient_workspace<Real>& ws, co
         const auto form = rx_form::of(betas[l]);
         const Real c = static_cast<Real>(form.c), s = static_cast<Real>(form.s);
         const std::complex<Real>* src = l == 0 ? init : psi_of(l - 1);
-        low_pass<Real>(lay, a_of(l), src, amp0, &ph[l], c, s, pol, nullptr, nullptr);
+        low_pass<Real>(lay, a_of(l), src, amp0, &ph[l], c, s, pol, nullptr, nullptr, nullptr, flip);
         if (H > 0) high_pass<Real>(lay, psi_of(l), a_of(l), c, s, pol, nullptr, nullptr);
     }
 
@@ -293,8 +327,8 @@ double adjoint_gradient(const qaoa_layout& lay, gradient_workspace<Real>& ws, co
             std::vector<double> part_x(static_cast<std::size_t>(chunks), 0.0);
             std::vector<std::pair<double, double>> part_e(static_cast<std::size_t>(chunks), {0.0, 0.0}),
                 part_0(static_cast<std::size_t>(chunks), {0.0, 0.0});
-#pragma omp parallel for num_threads(threads) schedule(static) if (threads > 1 && chunks > 1)
-            for (std::int64_t ci = 0; ci < chunks; ++ci) {
+            // Before lambda changes: the energy terms (H == 0) and the low qubits' X terms.
+            auto measure = [&](std::int64_t ci) {
                 const index_t z0 = static_cast<index_t>(ci) * chunk;
                 std::complex<Real>* lc = lam + z0;
                 const std::complex<Real>* ac = al + z0;
@@ -307,12 +341,38 @@ double adjoint_gradient(const qaoa_layout& lay, gradient_workspace<Real>& ws, co
                 for (index_t b = 0; b < chunk; b += sub) x += xsum(lc + b, ac + b, S, 0, S, simd);
                 x += xsum(lc, ac, L, S, L, simd);
                 part_x[static_cast<std::size_t>(ci)] = x;
+            };
+            // lambda <- P_l^dagger RX_low(-beta_l) lambda; the dgamma_1 term at l = 0.
+            auto update = [&](std::int64_t ci) {
+                const index_t z0 = static_cast<index_t>(ci) * chunk;
+                std::complex<Real>* lc = lam + z0;
                 rx_range(lc, L, S, L, c, sn, simd);
                 for (index_t b = 0; b < chunk; b += sub) {
                     rx_range(lc + b, S, 0, S, c, sn, simd);
                     phase_range(lc + b, lc + b, amp0, z0 + b, sub, ph_inv[li], simd);
                 }
                 if (li == 0) part_0[static_cast<std::size_t>(ci)] = esum(lc, psi0 ? psi0 + z0 : nullptr, amp0, z0, chunk, es, simd);
+            };
+            if (!flip) {
+#pragma omp parallel for num_threads(threads) schedule(static) if (threads > 1 && chunks > 1)
+                for (std::int64_t ci = 0; ci < chunks; ++ci) {
+                    measure(ci);
+                    update(ci);
+                }
+            } else {
+                // Chunk pairs (i, C - 1 - i): the top qubit's X term and rotation.
+                const std::int64_t pairs = (chunks + 1) / 2;
+#pragma omp parallel for num_threads(threads) schedule(static) if (threads > 1 && pairs > 1)
+                for (std::int64_t pi = 0; pi < pairs; ++pi) {
+                    const std::int64_t cj = chunks - 1 - pi;
+                    const index_t zi = static_cast<index_t>(pi) * chunk, zj = static_cast<index_t>(cj) * chunk;
+                    measure(pi);
+                    if (cj != pi) measure(cj);
+                    part_x[static_cast<std::size_t>(pi)] += flip_dot(lam + zi, lam + zj, al + zi, al + zj, chunk, simd);
+                    flip_rx(lam + zi, lam + zj, chunk, c, sn, simd);
+                    update(pi);
+                    if (cj != pi) update(cj);
+                }
             }
             if (H == 0) {
                 const auto se = ordered_sum(part_e);
@@ -327,8 +387,11 @@ double adjoint_gradient(const qaoa_layout& lay, gradient_workspace<Real>& ws, co
         }
         dbetas[li] = 2.0 * xs;
     }
-    for (std::size_t l = 0; l < p; ++l) dgammas[l] = 2.0 * eg[l];
-    return base * energy.first + energy.second;
+    // The upper half of a flip-symmetric pair of states adds as much as the lower one.
+    const double twice = flip ? 2.0 : 1.0;
+    for (std::size_t l = 0; l < p; ++l) dgammas[l] = 2.0 * twice * eg[l];
+    for (std::size_t l = 0; l < p; ++l) dbetas[l] *= twice;
+    return twice * (base * energy.first + energy.second);
 }
 
 } // namespace qcoach::variational::detail

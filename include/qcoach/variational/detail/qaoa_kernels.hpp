@@ -616,6 +616,42 @@ void rx_range(std::complex<Real>* buf, unsigned m, unsigned q0, unsigned q1, Rea
     rx_scalar(buf, m, q0, q1, c, s);
 }
 
+/// The top qubit's rotation on a flip-symmetric state kept as its lower half h (M amplitudes;
+/// the upper half is h reversed, see qaoa_passes.hpp): h'[z] = c h[z] + (-i s) h[M - 1 - z].
+/// `a` is a chunk of len amplitudes and `b` its mirror chunk, whose element len - 1 - k pairs
+/// with a[k]; a == b is a chunk that mirrors itself (k pairs with len - 1 - k inside it).
+template <class Real>
+void flip_rx(std::complex<Real>* a, std::complex<Real>* b, index_t len, Real c, Real s, bool simd) noexcept {
+    const index_t count = a == b ? len / 2 : len;
+#if QCOACH_HAS_SIMD
+    constexpr index_t lanes = simd_lanes<Real>;
+    if (simd && count % lanes == 0 && count > 0) {
+        // Lane l of a register at offset o pairs with lane lanes - 1 - l of the register at
+        // len - lanes - o: one permute reverses the lanes and swaps re and im.
+        constexpr unsigned rev_swap = (2 * (lanes - 1)) | 1u;
+        const rx_consts<Real> k(c, s);
+        auto sweep = [&]<bool Unit>() {
+            for (index_t o = 0; o < count; o += lanes) {
+                const index_t ob = len - lanes - o;
+                const rbatch<Real> x = load(a + o), y = load(b + ob);
+                store(a + o, rx_one<Unit>(x, permute_xor<rev_swap, Real>(y), k));
+                store(b + ob, rx_one<Unit>(y, permute_xor<rev_swap, Real>(x), k));
+            }
+        };
+        if (k.unit) sweep.template operator()<true>();
+        else sweep.template operator()<false>();
+        return;
+    }
+#endif
+    (void)simd;
+    for (index_t i = 0; i < count; ++i) {
+        const std::complex<Real> x = a[i], y = b[len - 1 - i];
+        // (-i s) v = s (v_im, -v_re)
+        a[i] = {c * x.real() + s * y.imag(), c * x.imag() - s * y.real()};
+        b[len - 1 - i] = {c * y.real() + s * x.imag(), c * y.imag() - s * x.real()};
+    }
+}
+
 template <class Real>
 void phase_range(std::complex<Real>* dst, const std::complex<Real>* src, Real amp0, index_t z0, index_t len,
                  const phase_source<Real>& ph, bool simd) noexcept {

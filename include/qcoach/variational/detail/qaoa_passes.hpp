@@ -28,6 +28,12 @@
 /// run from |+>^n writes the state without reading it. The gradient's forward run keeps one
 /// layer per pair of passes: it needs the state after each of them.
 ///
+/// Flip-symmetric runs (qaoa.hpp, "Flip symmetry") pass the lower half of the state as a state
+/// of n - 1 qubits; the top qubit's rotation pairs h[z] with h[2^{n-1} - 1 - z], i.e. chunk i
+/// with chunk C - 1 - i reversed. Since it commutes with every other rotation, the chunk
+/// passes apply it to a pair of chunks held by one thread: before their other work for the
+/// layer of `pre` (whose phase came in the tile pass before), after it for the layer of (c, s).
+///
 /// Determinism: chunks and tiles are fixed by the layout, not by the thread count, and their
 /// partial sums are added in chunk (tile) order.
 
@@ -115,27 +121,32 @@ inline std::pair<double, double> ordered_sum(const std::vector<std::pair<double,
 /// no phase; pre == nullptr: no first rotation). src == nullptr means the uniform state amp0
 /// (|+>^n with amp0 = 2^{-n/2}); src may equal dst. With `sums`, each chunk's
 /// {norm^2, sum p E'} is stored (the energy of the last pass).
+///
+/// With `flip` the buffer is the lower half of a flip-symmetric state (file comment) and the
+/// pass also applies the top qubit's rotation of each of its layers: pre's before everything
+/// (it commutes with the other rotations, and the phase of its layer came before the pass) and
+/// (c, s)'s after everything. Both pair chunk i with chunk C - 1 - i, so a thread takes the two
+/// together.
 template <class Real>
 void low_pass(const qaoa_layout& lay, std::complex<Real>* dst, const std::complex<Real>* src, Real amp0,
               const phase_source<Real>* ph, Real c, Real s, const exec_policy& pol,
-              std::vector<std::pair<double, double>>* sums, const energy_source<Real>* es, const rx_form* pre = nullptr) {
+              std::vector<std::pair<double, double>>* sums, const energy_source<Real>* es, const rx_form* pre = nullptr,
+              bool flip = false) {
     const unsigned L = lay.chunk, S = lay.sub;
     const index_t chunk = index_t{1} << L, sub = index_t{1} << S;
     const auto chunks = static_cast<std::int64_t>(index_t{1} << (lay.n - L));
     const bool simd = pol.path == kernel_path::simd;
     if (sums) sums->assign(static_cast<std::size_t>(chunks), {0.0, 0.0});
-    const int threads = pol.threads_for(index_t{1} << lay.n);
-#pragma omp parallel for num_threads(threads) schedule(static) if (threads > 1 && chunks > 1)
-    for (std::int64_t ci = 0; ci < chunks; ++ci) {
+    const Real pc = pre ? static_cast<Real>(pre->c) : Real(1), ps = pre ? static_cast<Real>(pre->s) : Real(0);
+    // Chunk ci from sp (nullptr: uniform; may equal the chunk's place in dst).
+    auto chunk_work = [&](std::int64_t ci, const std::complex<Real>* sp) {
         const index_t z0 = static_cast<index_t>(ci) * chunk;
         std::complex<Real>* d = dst + z0;
-        const std::complex<Real>* sp = src ? src + z0 : nullptr;
         if (pre) {
             // The first rotation's chunk qubits over the chunk, then per sub-block its low
             // qubits, the phase and the second rotation's low qubits while the sub-block is in L1.
             if (!sp) std::fill(d, d + chunk, std::complex<Real>(amp0));
             else if (sp != d) std::memcpy(static_cast<void*>(d), sp, chunk * sizeof(std::complex<Real>));
-            const Real pc = static_cast<Real>(pre->c), ps = static_cast<Real>(pre->s);
             rx_range(d, L, S, L, pc, ps, simd);
             for (index_t b = 0; b < chunk; b += sub) {
                 rx_range(d + b, S, 0, S, pc, ps, simd);
@@ -143,8 +154,7 @@ void low_pass(const qaoa_layout& lay, std::complex<Real>* dst, const std::comple
                 else rx_range(d + b, S, 0, S, c, s, simd);
             }
             rx_range(d, L, S, L, c, s, simd);
-            if (sums) (*sums)[static_cast<std::size_t>(ci)] = energy_sums(d, z0, chunk, *es, simd);
-            continue;
+            return;
         }
         for (index_t b = 0; b < chunk; b += sub) {
             if (ph) {
@@ -155,7 +165,46 @@ void low_pass(const qaoa_layout& lay, std::complex<Real>* dst, const std::comple
             rx_range(d + b, S, 0, S, c, s, simd);
         }
         rx_range(d, L, S, L, c, s, simd);
-        if (sums) (*sums)[static_cast<std::size_t>(ci)] = energy_sums(d, z0, chunk, *es, simd);
+    };
+    auto chunk_sums = [&](std::int64_t ci) {
+        if (!sums) return;
+        const index_t z0 = static_cast<index_t>(ci) * chunk;
+        (*sums)[static_cast<std::size_t>(ci)] = energy_sums(dst + z0, z0, chunk, *es, simd);
+    };
+    const int threads = pol.threads_for(index_t{1} << lay.n);
+    if (!flip) {
+#pragma omp parallel for num_threads(threads) schedule(static) if (threads > 1 && chunks > 1)
+        for (std::int64_t ci = 0; ci < chunks; ++ci) {
+            chunk_work(ci, src ? src + static_cast<index_t>(ci) * chunk : nullptr);
+            chunk_sums(ci);
+        }
+        return;
+    }
+    const std::int64_t pairs = (chunks + 1) / 2;
+#pragma omp parallel for num_threads(threads) schedule(static) if (threads > 1 && pairs > 1)
+    for (std::int64_t pi = 0; pi < pairs; ++pi) {
+        const std::int64_t cj = chunks - 1 - pi;
+        std::complex<Real>* di = dst + static_cast<index_t>(pi) * chunk;
+        std::complex<Real>* dj = dst + static_cast<index_t>(cj) * chunk;
+        auto from = [&](std::int64_t ci) { return src ? src + static_cast<index_t>(ci) * chunk : nullptr; };
+        if (pre) {
+            for (const std::int64_t ci : {pi, cj}) {
+                std::complex<Real>* d = dst + static_cast<index_t>(ci) * chunk;
+                const std::complex<Real>* sp = from(ci);
+                if (!sp) std::fill(d, d + chunk, std::complex<Real>(amp0));
+                else if (sp != d) std::memcpy(static_cast<void*>(d), sp, chunk * sizeof(std::complex<Real>));
+                if (cj == pi) break;
+            }
+            flip_rx(di, dj, chunk, pc, ps, simd);
+            chunk_work(pi, di);
+            if (cj != pi) chunk_work(cj, dj);
+        } else {
+            chunk_work(pi, from(pi));
+            if (cj != pi) chunk_work(cj, from(cj));
+        }
+        flip_rx(di, dj, chunk, c, s, simd);
+        chunk_sums(pi);
+        if (cj != pi) chunk_sums(cj);
     }
 }
 
