@@ -272,7 +272,7 @@ public:
         if (const auto* xy = std::get_if<xy_mixer>(&mixer_)) return xy_gradient(*xy, gammas, betas, dgammas, dbetas);
         const bool half = uses_flip_symmetry();
         const detail::qaoa_layout lay = half ? half_layout() : layout_;
-        grad_.ensure(lay.n, p, lay.high() > 0);
+        grad_.ensure(lay.n, p);
         std::vector<std::vector<std::complex<Real>>> tabs(2 * p);
         std::vector<detail::phase_source<Real>> ph(p), ph_inv(p);
         for (std::size_t l = 0; l < p; ++l) {

@@ -19,7 +19,7 @@
 /// angles so far) and leaves time for the final state and the samples.
 ///
 /// Size: the full space needs a state of 2^n amplitudes, the cost table and, when optimizing,
-/// 2p + 1 states for the gradient. Models above qaoa_solver_options::max_qubits (default 26,
+/// p + 1 states for the gradient. Models above qaoa_solver_options::max_qubits (default 26,
 /// at most cost_table_max_qubits) are refused, and so is any request the memory check of
 /// core/memory.hpp says will not fit, before any work starts.
 
@@ -130,7 +130,8 @@ public:
         }
         const auto nq = static_cast<qubit_t>(n);
         const std::uint64_t amp = opts_.single_precision ? sizeof(std::complex<float>) : sizeof(std::complex<double>);
-        const std::size_t states = opts_.strategy == qaoa_strategy::fixed ? 2 : 2 * opts_.p + 3;
+        // The work state and the final state, and p + 1 more for the gradient.
+        const std::size_t states = opts_.strategy == qaoa_strategy::fixed ? 2 : opts_.p + 3;
         check_memory(CostTable::required_bytes(nq) + states * (std::uint64_t{1} << nq) * amp,
                      "QAOA on " + std::to_string(n) + " qubits at depth " + std::to_string(opts_.p));
         qubo::detail::run_control control(options);

@@ -9,20 +9,33 @@
 /// the second because E commutes with P_l (both sides are moved through P_l^dagger).
 ///
 /// ## Passes
-/// The forward run keeps checkpoints: a_l = RX_low(beta_l) P_l psi_{l-1} (after the low pass)
-/// and psi_l (after the high pass), written by out-of-place passes at no extra traffic. Then,
-/// for l = p .. 1, lambda goes back through the layer in two passes:
-///  - high pass on column tiles of (lambda, psi_l): sum Im <lambda|X_q|psi_l> over the high
-///    qubits q, the energy term of dgamma_{l+1} (lambda_l and psi_l are both at hand), then
-///    lambda <- RX_high(-beta_l) lambda. At l = p the tile of lambda is made as E psi_p;
-///  - low pass on chunks of (lambda, a_l): lambda is now RX_high^dagger lambda_l and a_l =
-///    RX_high^dagger psi_l, and X_q (q low) commutes with RX_high, so the same pair gives the
-///    low terms of <lambda_l|B|psi_l>; then lambda <- P_l^dagger RX_low(-beta_l) lambda.
-///    For l = 1 it also sums dgamma_1 against psi_0.
-/// Each backward layer reads lambda and one checkpoint and writes lambda, twice; the
-/// reductions read both. The forward run makes two passes per layer (the energy alone makes
-/// p + 1 for p layers), so the gradient costs about four energy evaluations (4.1 at n = 20,
-/// p = 10, docs/performance.md).
+/// The forward run makes Qaoa's p + 1 passes (qaoa_passes.hpp): a chunk or tile pass applies
+/// the rotations of layer a on its qubit group, the phase of layer b = a + 1 and the rotations of
+/// layer b on the same group. The state where the phase starts is psi_a (every rotation of
+/// layer a done); the pass also writes it to the checkpoint ck[a] while it is in cache. So the
+/// run keeps p states (ck[0..p-2] and the final state), not 2p as with a checkpoint per pass.
+///
+/// The backward run undoes the passes in reverse, each in one pass over lambda:
+///  - lambda <- RX_group(b)^dagger lambda: lambda is now at the point right after P_b, where
+///    the state is P_b psi_a, made in cache from ck[a];
+///  - there: the group's terms of dE/dbeta_b (any point between P_b and P_{b+1} gives the same
+///    <lambda|X_q|psi>, since X_q commutes with every rotation) and dE/dgamma_b;
+///  - lambda <- P_b^dagger lambda: now at psi_a itself, the group's terms of dE/dbeta_a;
+///  - lambda <- RX_group(a)^dagger lambda.
+/// Each layer's rotations appear in one chunk pass and one tile pass, so each gets its terms of
+/// both groups once. The last pass has one layer's rotations and no phase: there lambda starts
+/// as E psi_p and meets psi_p. Without high qubits every layer is a chunk pass of its own
+/// (phase, then rotations), written out of place.
+///
+/// Each backward pass reads lambda and one checkpoint and writes lambda; the forward passes
+/// write one checkpoint more than an energy evaluation. At n = 20, p = 10 (double, 2 threads)
+/// the gradient takes 4.1 energy evaluations (docs/performance.md): the two reductions per
+/// pass and the phase of the checkpoint cost about as much as the rotations.
+///
+/// Scale: the rotations run in the unit form (rx_form) both ways, ph[b] and ph_inv[b] carry the
+/// factor cos(beta_b)^n. Between the undone rotations of layer b and P_b^dagger, lambda is
+/// cos(beta_b)^{-n} too large and P_b psi_a (made with ph[b]) cos(beta_b)^n too large, so their
+/// products come out exact; psi_a and lambda after P_b^dagger are exact.
 ///
 /// The reduction over qubits q, q + 1 of the four registers a, b, c, d (bits 00, 01, 10, 11)
 /// groups the eight pairs as  (l_a + l_d) . (p_b + p_c) + (l_b + l_c) . (p_a + p_d),  where
@@ -48,33 +61,28 @@
 
 namespace qcoach::variational::detail {
 
-/// Checkpoints and the adjoint state, kept between calls.
+/// Checkpoints and the adjoint state, kept between calls: ck[l] = psi_l (the state after layer
+/// l) for l < p - 1, ck[p - 1] the final state, and lambda.
 template <class Real>
 struct gradient_workspace {
     qubit_t n = 0;
-    bool high = false;
-    std::vector<std::unique_ptr<StateVector<Real>>> low_ck, layer_ck; // a_l, psi_l (l = 1..p)
+    std::vector<std::unique_ptr<StateVector<Real>>> ck;
     std::unique_ptr<StateVector<Real>> lambda;
 
-    void ensure(qubit_t nq, std::size_t p, bool has_high) {
+    void ensure(qubit_t nq, std::size_t p) {
         if (nq != n) {
-            low_ck.clear();
-            layer_ck.clear();
+            ck.clear();
             lambda.reset();
             n = nq;
         }
-        high = has_high;
-        const std::size_t states = 1 + p * (has_high ? 2 : 1);
-        const std::uint64_t bytes = StateVector<Real>::required_bytes(nq);
-        std::size_t have = (lambda ? 1 : 0) + layer_ck.size() + (has_high ? std::min(low_ck.size(), p) : 0);
+        const std::size_t states = 1 + p;
+        const std::size_t have = (lambda ? 1 : 0) + std::min(ck.size(), p);
         if (states > have) {
-            check_memory(bytes * (states - std::min(states, have)),
+            check_memory(StateVector<Real>::required_bytes(nq) * (states - have),
                          "the QAOA gradient's " + std::to_string(states) + " states of " + std::to_string(nq) + " qubits");
         }
         if (!lambda) lambda = std::make_unique<StateVector<Real>>(nq);
-        while (layer_ck.size() < p) layer_ck.push_back(std::make_unique<StateVector<Real>>(nq));
-        if (has_high)
-            while (low_ck.size() < p) low_ck.push_back(std::make_unique<StateVector<Real>>(nq));
+        while (ck.size() < p) ck.push_back(std::make_unique<StateVector<Real>>(nq));
     }
 };
 
@@ -237,12 +245,46 @@ std::pair<double, double> times_energy(std::complex<Real>* lam, const std::compl
     return energy_sums(psi, z0, len, es);
 }
 
-/// The backward and forward passes of the gradient. ph[l] is layer l's phase source (gamma_l,
+/// One pass of the forward run, as the backward run undoes it: the rotations of layer `first`
+/// on this pass's qubit group, then (phase >= 0) the phase of layer `phase` and the rotations
+/// of the same layer. -1: absent. A tile pass rotates the high qubits, a chunk pass the low ones
+/// (and the top qubit of a half state).
+struct grad_pass {
+    bool tile = false;
+    int first = -1;
+    int phase = -1;
+};
+
+/// The forward passes of Qaoa's run for p layers (file comment of qaoa_passes.hpp).
+inline std::vector<grad_pass> gradient_passes(std::size_t p, bool high) {
+    std::vector<grad_pass> v;
+    const int pl = static_cast<int>(p);
+    if (!high) {
+        for (int l = 0; l < pl; ++l) v.push_back({false, -1, l});
+        return v;
+    }
+    v.push_back({false, -1, 0});
+    for (int l = 0;; l += 2) {
+        if (l + 1 == pl) {
+            v.push_back({true, l, -1});
+            break;
+        }
+        v.push_back({true, l, l + 1});
+        if (l + 2 == pl) {
+            v.push_back({false, l + 1, -1});
+            break;
+        }
+        v.push_back({false, l + 1, l + 2});
+    }
+    return v;
+}
+
+/// The forward and backward runs of the gradient. ph[l] is layer l's phase source (gamma_l,
 /// scaled by rx_form::of(beta_l).scale(n)), ph_inv[l] the phase of -gamma_l (scaled by
 /// rx_form::of(-beta_l).scale(n), the same factor). Returns <E>; writes dgammas and dbetas.
 /// With `flip` the states are the lower halves of flip-symmetric states (qaoa_passes.hpp; lay
 /// has n - 1 qubits, init is |+>): the top qubit's rotation pairs chunk i with chunk C - 1 - i
-/// in the low passes, its term of <lambda|B|psi> comes from flip_dot, and every sum counts
+/// in the chunk passes, its term of <lambda|B|psi> comes from flip_dot, and every sum counts
 /// twice (the upper half mirrors the lower one).
 template <class Real>
 double adjoint_gradient(const qaoa_layout& lay, gradient_workspace<Real>& ws, const std::complex<Real>* init, Real amp0,
@@ -253,144 +295,208 @@ double adjoint_gradient(const qaoa_layout& lay, gradient_workspace<Real>& ws, co
     const unsigned L = lay.chunk, S = lay.sub, w = lay.tile, H = lay.high();
     const bool simd = pol.path == kernel_path::simd;
     const double base = es.levels() ? es.base : 0.0;
-    auto a_of = [&](std::size_t l) { return H > 0 ? ws.low_ck[l]->data() : ws.layer_ck[l]->data(); };
-    auto psi_of = [&](std::size_t l) { return ws.layer_ck[l]->data(); };
-
-    // Forward with checkpoints, the rotations in the unit form (rx_form): ph[l] carries the
-    // factor cos(beta_l)^n, so psi_l is exact while a_l = c^H RX_low P_l psi_{l-1} (c^H too
-    // large). Backward, lambda takes the unit form of RX(-beta_l) and ph_inv[l] the factor, so
-    // between its high and its low rotations lambda is c^-H too large: the low pass's products
-    // of lambda and a_l come out exact.
+    const std::vector<grad_pass> passes = gradient_passes(p, H > 0);
+    auto ck = [&](std::size_t l) { return ws.ck[l]->data(); };
+    std::complex<Real>* fin = ck(p - 1);
+    std::vector<rx_form> fwd(p), back(p);
     for (std::size_t l = 0; l < p; ++l) {
-        const auto form = rx_form::of(betas[l]);
-        const Real c = static_cast<Real>(form.c), s = static_cast<Real>(form.s);
-        const std::complex<Real>* src = l == 0 ? init : psi_of(l - 1);
-        low_pass<Real>(lay, a_of(l), src, amp0, &ph[l], c, s, pol, nullptr, nullptr, nullptr, flip);
-        if (H > 0) high_pass<Real>(lay, psi_of(l), a_of(l), c, s, pol, nullptr, nullptr);
+        fwd[l] = rx_form::of(betas[l]);
+        back[l] = rx_form::of(-betas[l]);
+    }
+    auto rc = [](const rx_form& f) { return static_cast<Real>(f.c); };
+    auto rs = [](const rx_form& f) { return static_cast<Real>(f.s); };
+
+    // Forward: Qaoa's passes, with the state after each layer l < p - 1 (where the next phase
+    // starts, inside a pass) written to ck[l] on the way. Without high qubits each layer is a
+    // pass of its own, out of place.
+    if (H == 0) {
+        for (std::size_t l = 0; l < p; ++l)
+            low_pass<Real>(lay, ck(l), l == 0 ? init : ck(l - 1), amp0, &ph[l], rc(fwd[l]), rs(fwd[l]), pol, nullptr, nullptr,
+                           nullptr, flip);
+    } else {
+        for (const grad_pass& g : passes) {
+            if (g.first < 0) {
+                low_pass<Real>(lay, fin, init, amp0, &ph[0], rc(fwd[0]), rs(fwd[0]), pol, nullptr, nullptr, nullptr, flip);
+                continue;
+            }
+            const auto a = static_cast<std::size_t>(g.first);
+            if (g.tile) {
+                if (g.phase < 0) high_pass<Real>(lay, fin, fin, rc(fwd[a]), rs(fwd[a]), pol, nullptr, nullptr);
+                else high_pass<Real>(lay, fin, fin, rc(fwd[a]), rs(fwd[a]), pol, nullptr, nullptr, &ph[a + 1], &fwd[a + 1], ck(a));
+            } else if (g.phase < 0) {
+                low_pass<Real>(lay, fin, fin, amp0, nullptr, rc(fwd[a]), rs(fwd[a]), pol, nullptr, nullptr, nullptr, flip);
+            } else {
+                low_pass<Real>(lay, fin, fin, amp0, &ph[a + 1], rc(fwd[a + 1]), rs(fwd[a + 1]), pol, nullptr, nullptr, &fwd[a],
+                               flip, ck(a));
+            }
+        }
     }
 
+    // Backward, pass by pass in reverse (file comment): lambda undoes the pass; the state it
+    // meets comes from the checkpoint of the pass, before the phase (C = psi_{b-1}) or after it
+    // (ph[b] C, made in cache).
     std::complex<Real>* lam = ws.lambda->data();
     std::pair<double, double> energy{0.0, 0.0};
-    std::vector<double> eg(p + 1, 0.0); // eg[l]: Im <lambda_l|E|psi_l>, l = 0..p-1
+    std::vector<double> xs(p, 0.0), eg(p, 0.0);
     const int threads = pol.threads_for(index_t{1} << lay.n);
     const index_t chunk = index_t{1} << L, sub = index_t{1} << S;
     const auto chunks = static_cast<std::int64_t>(index_t{1} << (lay.n - L));
-
-    for (std::size_t li = p; li-- > 0;) {
-        const auto form = rx_form::of(-betas[li]);
-        const Real c = static_cast<Real>(form.c), sn = static_cast<Real>(form.s);
-        const bool top = li + 1 == p;
-        double xs = 0.0;
-        // High pass on tiles of (lambda, psi_l).
-        if (H > 0) {
+    for (std::size_t pi = passes.size(); pi-- > 0;) {
+        const grad_pass& g = passes[pi];
+        const bool top = pi + 1 == passes.size();
+        const int a = g.first, b = g.phase;
+        const int second = b >= 0 ? b : a; // the layer whose rotations end the pass
+        // The state the pass starts from: ck[b - 1] for b > 0, the initial state for b = 0.
+        const std::complex<Real>* cin = b > 0 ? ck(static_cast<std::size_t>(b - 1)) : init;
+        const rx_form f2 = back[static_cast<std::size_t>(second)];
+        const rx_form f1 = a >= 0 ? back[static_cast<std::size_t>(a)] : rx_form{};
+        // Per tile / chunk: {x terms of `second`, x terms of `first`}, {E term}, energy sums.
+        std::vector<std::pair<double, double>> part_x, part_e, part_n;
+        if (g.tile) {
             const index_t row = chunk, W = index_t{1} << w, rows = index_t{1} << H;
             const auto tiles = static_cast<std::int64_t>(index_t{1} << (L - w));
             const unsigned m = H + w;
-            std::vector<double> part_x(static_cast<std::size_t>(tiles), 0.0);
-            std::vector<std::pair<double, double>> part_e(static_cast<std::size_t>(tiles), {0.0, 0.0});
-            const std::complex<Real>* psi_l = psi_of(li);
+            part_x.assign(static_cast<std::size_t>(tiles), {0.0, 0.0});
+            part_e = part_n = part_x;
 #pragma omp parallel num_threads(threads) if (threads > 1 && tiles > 1)
             {
-                const std::size_t bytes = (index_t{1} << m) * sizeof(std::complex<Real>);
-                auto* bl = static_cast<std::complex<Real>*>(thread_scratch(2 * bytes));
-                std::complex<Real>* bp = bl + (index_t{1} << m);
+                const index_t tl = index_t{1} << m;
+                auto* bl = static_cast<std::complex<Real>*>(thread_scratch(3 * tl * sizeof(std::complex<Real>)));
+                std::complex<Real>* bc = bl + tl; // checkpoint (or final state)
+                std::complex<Real>* bp = bc + tl; // checkpoint after the phase
 #pragma omp for schedule(static)
                 for (std::int64_t ti = 0; ti < tiles; ++ti) {
+                    const auto t = static_cast<std::size_t>(ti);
                     const index_t col = static_cast<index_t>(ti) * W;
+                    const std::complex<Real>* from = b >= 0 ? cin : fin;
                     for (index_t r = 0; r < rows; ++r) {
-                        std::memcpy(static_cast<void*>(bp + r * W), psi_l + r * row + col, W * sizeof(std::complex<Real>));
+                        std::memcpy(static_cast<void*>(bc + r * W), from + r * row + col, W * sizeof(std::complex<Real>));
                         if (!top) std::memcpy(static_cast<void*>(bl + r * W), lam + r * row + col, W * sizeof(std::complex<Real>));
                     }
-                    std::pair<double, double> pe{0.0, 0.0};
-                    for (index_t r = 0; r < rows; ++r) {
-                        const auto q = top ? times_energy(bl + r * W, bp + r * W, r * row + col, W, es)
-                                           : esum(bl + r * W, bp + r * W, amp0, r * row + col, W, es, simd);
-                        pe.first += q.first;
-                        pe.second += q.second;
+                    if (top) {
+                        std::pair<double, double> en{0.0, 0.0};
+                        for (index_t r = 0; r < rows; ++r) {
+                            const auto q = times_energy(bl + r * W, bc + r * W, r * row + col, W, es);
+                            en.first += q.first;
+                            en.second += q.second;
+                        }
+                        part_n[t] = en;
                     }
-                    part_e[static_cast<std::size_t>(ti)] = pe;
-                    part_x[static_cast<std::size_t>(ti)] = xsum(bl, bp, m, w, m, simd);
-                    rx_range(bl, m, w, m, c, sn, simd);
+                    if (b < 0) {
+                        // A pass of one layer's rotations (the last pass): lambda meets the final state.
+                        part_x[t].second = xsum(bl, bc, m, w, m, simd);
+                        rx_range(bl, m, w, m, rc(f1), rs(f1), simd);
+                    } else {
+                        rx_range(bl, m, w, m, rc(f2), rs(f2), simd);
+                        std::pair<double, double> pe{0.0, 0.0};
+                        for (index_t r = 0; r < rows; ++r) {
+                            phase_range(bp + r * W, bc + r * W, amp0, r * row + col, W, ph[static_cast<std::size_t>(b)], simd);
+                            const auto q = esum(bl + r * W, bp + r * W, amp0, r * row + col, W, es, simd);
+                            pe.first += q.first;
+                            pe.second += q.second;
+                        }
+                        part_e[t] = pe;
+                        part_x[t].first = xsum(bl, bp, m, w, m, simd);
+                        for (index_t r = 0; r < rows; ++r)
+                            phase_range(bl + r * W, bl + r * W, amp0, r * row + col, W, ph_inv[static_cast<std::size_t>(b)], simd);
+                        part_x[t].second = xsum(bl, bc, m, w, m, simd);
+                        rx_range(bl, m, w, m, rc(f1), rs(f1), simd);
+                    }
                     for (index_t r = 0; r < rows; ++r)
                         std::memcpy(static_cast<void*>(lam + r * row + col), bl + r * W, W * sizeof(std::complex<Real>));
                 }
             }
-            const auto se = ordered_sum(part_e);
-            if (top) energy = se;
-            else eg[li + 1] = base * se.first + se.second;
-            for (double v : part_x) xs += v;
-        }
-        // Low pass on chunks of (lambda, a_l).
-        {
-            const std::complex<Real>* al = a_of(li);
-            const std::complex<Real>* psi0 = li == 0 ? init : nullptr;
-            std::vector<double> part_x(static_cast<std::size_t>(chunks), 0.0);
-            std::vector<std::pair<double, double>> part_e(static_cast<std::size_t>(chunks), {0.0, 0.0}),
-                part_0(static_cast<std::size_t>(chunks), {0.0, 0.0});
-            // Before lambda changes: the energy terms (H == 0) and the low qubits' X terms.
-            auto measure = [&](std::int64_t ci) {
-                const index_t z0 = static_cast<index_t>(ci) * chunk;
-                std::complex<Real>* lc = lam + z0;
-                const std::complex<Real>* ac = al + z0;
-                // Without high qubits this pass also starts lambda (top layer) or takes the
-                // energy term of dgamma_{l+1}, before lambda changes.
-                if (H == 0) {
-                    part_e[static_cast<std::size_t>(ci)] = top ? times_energy(lc, ac, z0, chunk, es) : esum(lc, ac, amp0, z0, chunk, es, simd);
-                }
+        } else {
+            part_x.assign(static_cast<std::size_t>(chunks), {0.0, 0.0});
+            part_e = part_n = part_x;
+            // Low qubits' x terms of (lambda, psi) over chunk ci.
+            auto xlow = [&](const std::complex<Real>* lc, const std::complex<Real>* pc) {
                 double x = 0.0;
-                for (index_t b = 0; b < chunk; b += sub) x += xsum(lc + b, ac + b, S, 0, S, simd);
-                x += xsum(lc, ac, L, S, L, simd);
-                part_x[static_cast<std::size_t>(ci)] = x;
+                for (index_t bb = 0; bb < chunk; bb += sub) x += xsum(lc + bb, pc + bb, S, 0, S, simd);
+                return x + xsum(lc, pc, L, S, L, simd);
             };
-            // lambda <- P_l^dagger RX_low(-beta_l) lambda; the dgamma_1 term at l = 0.
-            auto update = [&](std::int64_t ci) {
-                const index_t z0 = static_cast<index_t>(ci) * chunk;
-                std::complex<Real>* lc = lam + z0;
-                rx_range(lc, L, S, L, c, sn, simd);
-                for (index_t b = 0; b < chunk; b += sub) {
-                    rx_range(lc + b, S, 0, S, c, sn, simd);
-                    phase_range(lc + b, lc + b, amp0, z0 + b, sub, ph_inv[li], simd);
-                }
-                if (li == 0) part_0[static_cast<std::size_t>(ci)] = esum(lc, psi0 ? psi0 + z0 : nullptr, amp0, z0, chunk, es, simd);
+            auto rot = [&](std::complex<Real>* lc, const rx_form& f) {
+                rx_range(lc, L, S, L, rc(f), rs(f), simd);
+                for (index_t bb = 0; bb < chunk; bb += sub) rx_range(lc + bb, S, 0, S, rc(f), rs(f), simd);
             };
-            if (!flip) {
-#pragma omp parallel for num_threads(threads) schedule(static) if (threads > 1 && chunks > 1)
-                for (std::int64_t ci = 0; ci < chunks; ++ci) {
-                    measure(ci);
-                    update(ci);
+            // Chunks ci (and its mirror cj with flip; cj == ci without): the whole backward pass.
+            auto work = [&](std::int64_t ci, std::int64_t cj, std::complex<Real>* scratch) {
+                const bool two = cj != ci;
+                const index_t zi = static_cast<index_t>(ci) * chunk, zj = static_cast<index_t>(cj) * chunk;
+                std::complex<Real>* li = lam + zi;
+                std::complex<Real>* lj = lam + zj;
+                auto& xi = part_x[static_cast<std::size_t>(ci)];
+                if (top) {
+                    part_n[static_cast<std::size_t>(ci)] = times_energy(li, fin + zi, zi, chunk, es);
+                    if (two) part_n[static_cast<std::size_t>(cj)] = times_energy(lj, fin + zj, zj, chunk, es);
                 }
-            } else {
-                // Chunk pairs (i, C - 1 - i): the top qubit's X term and rotation.
-                const std::int64_t pairs = (chunks + 1) / 2;
-#pragma omp parallel for num_threads(threads) schedule(static) if (threads > 1 && pairs > 1)
-                for (std::int64_t pi = 0; pi < pairs; ++pi) {
-                    const std::int64_t cj = chunks - 1 - pi;
-                    const index_t zi = static_cast<index_t>(pi) * chunk, zj = static_cast<index_t>(cj) * chunk;
-                    measure(pi);
-                    if (cj != pi) measure(cj);
-                    part_x[static_cast<std::size_t>(pi)] += flip_dot(lam + zi, lam + zj, al + zi, al + zj, chunk, simd);
-                    flip_rx(lam + zi, lam + zj, chunk, c, sn, simd);
-                    update(pi);
-                    if (cj != pi) update(cj);
+                auto xterms = [&](const std::complex<Real>* pi_, const std::complex<Real>* pj_) {
+                    double x = xlow(li, pi_);
+                    if (two) x += xlow(lj, pj_);
+                    if (flip) x += flip_dot(li, lj, pi_, pj_, chunk, simd);
+                    return x;
+                };
+                if (b < 0) {
+                    xi.second = xterms(fin + zi, fin + zj);
+                    if (flip) flip_rx(li, lj, chunk, rc(f1), rs(f1), simd);
+                    rot(li, f1);
+                    if (two) rot(lj, f1);
+                    return;
                 }
+                if (flip) flip_rx(li, lj, chunk, rc(f2), rs(f2), simd);
+                rot(li, f2);
+                if (two) rot(lj, f2);
+                const auto& phb = ph[static_cast<std::size_t>(b)];
+                std::complex<Real>* pi_ = scratch;
+                std::complex<Real>* pj_ = two ? scratch + chunk : scratch;
+                phase_range(pi_, cin ? cin + zi : nullptr, amp0, zi, chunk, phb, simd);
+                if (two) phase_range(pj_, cin ? cin + zj : nullptr, amp0, zj, chunk, phb, simd);
+                auto e = esum(li, pi_, amp0, zi, chunk, es, simd);
+                if (two) {
+                    const auto e2 = esum(lj, pj_, amp0, zj, chunk, es, simd);
+                    e.first += e2.first;
+                    e.second += e2.second;
+                }
+                part_e[static_cast<std::size_t>(ci)] = e;
+                xi.first = xterms(pi_, pj_);
+                if (pi == 0) return; // lambda is not needed before the first phase
+                phase_range(li, li, amp0, zi, chunk, ph_inv[static_cast<std::size_t>(b)], simd);
+                if (two) phase_range(lj, lj, amp0, zj, chunk, ph_inv[static_cast<std::size_t>(b)], simd);
+                if (a < 0) return; // a pass of one layer (no high qubits): the next pass goes on
+                // a >= 0 and b > 0: cin is a checkpoint.
+                xi.second = xterms(cin + zi, cin + zj);
+                if (flip) flip_rx(li, lj, chunk, rc(f1), rs(f1), simd);
+                rot(li, f1);
+                if (two) rot(lj, f1);
+            };
+            const std::int64_t units = flip ? (chunks + 1) / 2 : chunks;
+#pragma omp parallel num_threads(threads) if (threads > 1 && units > 1)
+            {
+                auto* scratch = static_cast<std::complex<Real>*>(thread_scratch(2 * chunk * sizeof(std::complex<Real>)));
+#pragma omp for schedule(static)
+                for (std::int64_t u = 0; u < units; ++u) work(u, flip ? chunks - 1 - u : u, scratch);
             }
-            if (H == 0) {
-                const auto se = ordered_sum(part_e);
-                if (top) energy = se;
-                else eg[li + 1] = base * se.first + se.second;
-            }
-            if (li == 0) {
-                const auto s0 = ordered_sum(part_0);
-                eg[0] = base * s0.first + s0.second;
-            }
-            for (double v : part_x) xs += v;
         }
-        dbetas[li] = 2.0 * xs;
+        double x_second = 0.0, x_first = 0.0;
+        for (const auto& v : part_x) {
+            x_second += v.first;
+            x_first += v.second;
+        }
+        // In a one-layer pass the only x terms are those of `first` (= second).
+        if (b >= 0) xs[static_cast<std::size_t>(b)] += x_second;
+        if (a >= 0) xs[static_cast<std::size_t>(a)] += x_first;
+        if (b >= 0) {
+            const auto se = ordered_sum(part_e);
+            eg[static_cast<std::size_t>(b)] = base * se.first + se.second;
+        }
+        if (top) energy = ordered_sum(part_n);
     }
     // The upper half of a flip-symmetric pair of states adds as much as the lower one.
     const double twice = flip ? 2.0 : 1.0;
-    for (std::size_t l = 0; l < p; ++l) dgammas[l] = 2.0 * twice * eg[l];
-    for (std::size_t l = 0; l < p; ++l) dbetas[l] *= twice;
+    for (std::size_t l = 0; l < p; ++l) {
+        dgammas[l] = 2.0 * twice * eg[l];
+        dbetas[l] = 2.0 * twice * xs[l];
+    }
     return twice * (base * energy.first + energy.second);
 }
 

@@ -451,11 +451,12 @@ void phase_range(std::complex<Real>* dst, const std::complex<Real>* src, Real am
 /// `row`), the middle ones work in `buf` (stride W), the last writes the state rows (dst).
 /// Needs W >= lanes. With `sums`, the last sweep adds what it stores (z0: index of the tile's
 /// first amplitude in the state). With `ph`, the tile then takes the phase (in the buffer) and
-/// the rotations (c2, s2) of the next layer before the last sweep writes it.
+/// the rotations (c2, s2) of the next layer before the last sweep writes it; with `mid` too, the
+/// rows before the phase are copied to mid (stride `row`).
 template <class Real>
 void rx_tile(const std::complex<Real>* src, std::complex<Real>* dst, index_t row, std::complex<Real>* buf, index_t W,
              unsigned H, Real cv, Real sv, bool prefetch_next, store_sums<Real>* sums = nullptr, index_t z0 = 0,
-             const phase_source<Real>* ph = nullptr, Real c2 = 1, Real s2 = 0) noexcept {
+             const phase_source<Real>* ph = nullptr, Real c2 = 1, Real s2 = 0, std::complex<Real>* mid = nullptr) noexcept {
     const rx_consts<Real> k1(cv, sv);
     const rx_consts<Real> k2(c2, s2);
     const index_t rows = index_t{1} << H;
@@ -466,7 +467,10 @@ void rx_tile(const std::complex<Real>* src, std::complex<Real>* dst, index_t row
         const bool second = sw >= per_layer;
         const unsigned h = 2 * (second ? sw - per_layer : sw);
         if (second && sw == per_layer) {
-            for (index_t r = 0; r < rows; ++r) phase_range(buf + r * W, buf + r * W, Real(0), z0 + r * row, W, *ph, true);
+            for (index_t r = 0; r < rows; ++r) {
+                if (mid) std::memcpy(static_cast<void*>(mid + r * row), buf + r * W, W * sizeof(std::complex<Real>));
+                phase_range(buf + r * W, buf + r * W, Real(0), z0 + r * row, W, *ph, true);
+            }
         }
         const rx_consts<Real>& k = second ? k2 : k1;
         const std::complex<Real>* in = first ? src : buf;

@@ -25,8 +25,8 @@
 /// at n = 24, p = 5 (2 threads): 236 -> 219 ms in double, 124 -> 116 ms in float; the passes
 /// are bound by arithmetic more than by memory, so halving them saves less than half. The
 /// energy <E> is summed in the last pass, not in a pass of its own, and the first low pass of a
-/// run from |+>^n writes the state without reading it. The gradient's forward run keeps one
-/// layer per pair of passes: it needs the state after each of them.
+/// run from |+>^n writes the state without reading it. The gradient's forward run makes the
+/// same passes and writes the state after each layer on the way (`mid`).
 ///
 /// Flip-symmetric runs (qaoa.hpp, "Flip symmetry") pass the lower half of the state as a state
 /// of n - 1 qubits; the top qubit's rotation pairs h[z] with h[2^{n-1} - 1 - z], i.e. chunk i
@@ -127,11 +127,15 @@ inline std::pair<double, double> ordered_sum(const std::vector<std::pair<double,
 /// (it commutes with the other rotations, and the phase of its layer came before the pass) and
 /// (c, s)'s after everything. Both pair chunk i with chunk C - 1 - i, so a thread takes the two
 /// together.
+///
+/// With `mid` (and pre and ph), the state between pre's rotations and the phase (the state
+/// after pre's layer) is also written to mid, sub-block by sub-block while it is in L1: the
+/// gradient's checkpoints.
 template <class Real>
 void low_pass(const qaoa_layout& lay, std::complex<Real>* dst, const std::complex<Real>* src, Real amp0,
               const phase_source<Real>* ph, Real c, Real s, const exec_policy& pol,
               std::vector<std::pair<double, double>>* sums, const energy_source<Real>* es, const rx_form* pre = nullptr,
-              bool flip = false) {
+              bool flip = false, std::complex<Real>* mid = nullptr) {
     const unsigned L = lay.chunk, S = lay.sub;
     const index_t chunk = index_t{1} << L, sub = index_t{1} << S;
     const auto chunks = static_cast<std::int64_t>(index_t{1} << (lay.n - L));
@@ -150,6 +154,7 @@ void low_pass(const qaoa_layout& lay, std::complex<Real>* dst, const std::comple
             rx_range(d, L, S, L, pc, ps, simd);
             for (index_t b = 0; b < chunk; b += sub) {
                 rx_range(d + b, S, 0, S, pc, ps, simd);
+                if (mid) std::memcpy(static_cast<void*>(mid + z0 + b), d + b, sub * sizeof(std::complex<Real>));
                 if (ph) phase_rx_block(d + b, d + b, amp0, z0 + b, S, *ph, c, s, simd);
                 else rx_range(d + b, S, 0, S, c, s, simd);
             }
@@ -211,11 +216,12 @@ void low_pass(const qaoa_layout& lay, std::complex<Real>* dst, const std::comple
 /// High pass: dst = RX_high(c, s) src on column tiles (src may equal dst); with `ph` and
 /// `post`, dst = RX_high(post) e^{-i gamma E} RX_high(c, s) src (the phase is diagonal, so a
 /// tile that holds all rows of its columns can take it between the rotations of two layers).
-/// With `sums`, each tile's {norm^2, sum p E'} of the result is stored.
+/// With `sums`, each tile's {norm^2, sum p E'} of the result is stored. With `mid` (and ph and
+/// post), the tile between the first rotations and the phase is also written to mid.
 template <class Real>
 void high_pass(const qaoa_layout& lay, std::complex<Real>* dst, const std::complex<Real>* src, Real c, Real s,
                const exec_policy& pol, std::vector<std::pair<double, double>>* sums, const energy_source<Real>* es,
-               const phase_source<Real>* ph = nullptr, const rx_form* post = nullptr) {
+               const phase_source<Real>* ph = nullptr, const rx_form* post = nullptr, std::complex<Real>* mid = nullptr) {
     const unsigned L = lay.chunk, w = lay.tile, H = lay.high();
     if (H == 0) return;
     const index_t row = index_t{1} << L, W = index_t{1} << w, rows = index_t{1} << H;
@@ -239,7 +245,8 @@ void high_pass(const qaoa_layout& lay, std::complex<Real>* dst, const std::compl
                 store_sums<Real> acc;
                 acc.es = es;
                 rx_tile(src + col, dst + col, row, buf, W, H, c, s, next, sums ? &acc : nullptr, col, post ? ph : nullptr,
-                        post ? static_cast<Real>(post->c) : Real(1), post ? static_cast<Real>(post->s) : Real(0));
+                        post ? static_cast<Real>(post->c) : Real(1), post ? static_cast<Real>(post->s) : Real(0),
+                        mid ? mid + col : nullptr);
                 if (sums) (*sums)[static_cast<std::size_t>(ti)] = acc.total();
                 continue;
             }
@@ -252,6 +259,10 @@ void high_pass(const qaoa_layout& lay, std::complex<Real>* dst, const std::compl
                     std::memcpy(static_cast<void*>(buf + r * W), from, W * sizeof(std::complex<Real>));
                 }
                 rx_range(buf, m, w, m, c, s, simd);
+                if (mid && ph && post) {
+                    for (index_t r = 0; r < rows; ++r)
+                        std::memcpy(static_cast<void*>(mid + r * row + col), buf + r * W, W * sizeof(std::complex<Real>));
+                }
                 if (ph && post) {
                     for (index_t r = 0; r < rows; ++r)
                         phase_range(buf + r * W, buf + r * W, Real(0), r * row + col, W, *ph, simd);
