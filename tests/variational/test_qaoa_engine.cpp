@@ -266,6 +266,12 @@ TEMPLATE_TEST_CASE("flip-symmetric tables: half-state runs equal the gates one b
                     }
                 }
             }
+            // Chunk pairs are summed in chunk order: the same bits for any thread count.
+            qa.set_layout(n >= 7 ? 3 : 1, 1, 1);
+            qa.set_policy(test::policy(1, 16));
+            const double one = qa.expectation(gammas, betas);
+            qa.set_policy(test::policy(2, 16));
+            CHECK(qa.expectation(gammas, betas) == one);
             // Switched off, or another start: the full-state passes.
             qa.set_flip_symmetry(false);
             CHECK_FALSE(qa.uses_flip_symmetry());
