@@ -409,6 +409,41 @@ void rx_rows2(const std::complex<Real>* in, index_t in_stride, std::complex<Real
     }
 }
 
+/// Three gates on row bits h, h + 1, h + 2, in row form (see rx_rows2): two quads on (h, h + 1),
+/// then the four pairs of h + 2, on eight rows' registers.
+template <bool Unit, class Real>
+void rx_rows3(const std::complex<Real>* in, index_t in_stride, std::complex<Real>* out, index_t out_stride, index_t rows,
+              index_t W, unsigned h, const rx_consts<Real> k, index_t next, store_sums<Real>* sums, index_t z0) noexcept {
+    constexpr index_t lanes = simd_lanes<Real>;
+    constexpr index_t line = 64 / sizeof(std::complex<Real>);
+    const index_t d = index_t{1} << h;
+    for (index_t r0 = 0; r0 < rows; r0 += 8 * d) {
+        for (index_t r = r0; r < r0 + d; ++r) {
+            const std::complex<Real>* ip[8];
+            std::complex<Real>* op[8];
+            for (unsigned j = 0; j < 8; ++j) {
+                ip[j] = in + (r + j * d) * in_stride;
+                op[j] = out + (r + j * d) * out_stride;
+            }
+            if (next) {
+                for (index_t o = 0; o < next; o += line)
+                    for (unsigned j = 0; j < 8; ++j) __builtin_prefetch(ip[j] + W + o, 0, 3);
+            }
+            for (index_t i = 0; i < W; i += lanes) {
+                rbatch<Real> v[8];
+                for (unsigned j = 0; j < 8; ++j) v[j] = load(ip[j] + i);
+                rx_quad<Unit>(v[0], v[1], v[2], v[3], k);
+                rx_quad<Unit>(v[4], v[5], v[6], v[7], k);
+                for (unsigned j = 0; j < 4; ++j) rx_pair<Unit>(v[j], v[j + 4], k);
+                for (unsigned j = 0; j < 8; ++j) store(op[j] + i, v[j]);
+                if (sums) {
+                    for (unsigned j = 0; j < 8; ++j) sums->add(j % 4, v[j], z0 + (r + j * d) * out_stride + i);
+                }
+            }
+        }
+    }
+}
+
 /// One gate on row bit h, in row form (see rx_rows2).
 template <bool Unit, class Real>
 void rx_rows1(const std::complex<Real>* in, index_t in_stride, std::complex<Real>* out, index_t out_stride, index_t rows,
@@ -447,45 +482,75 @@ template <class Real>
 void phase_range(std::complex<Real>* dst, const std::complex<Real>* src, Real amp0, index_t z0, index_t len,
                  const phase_source<Real>& ph, bool simd) noexcept;
 
+/// Row stride of a tile buffer with rows of W amplitudes: W plus one cache line, so that rows
+/// 2^k lines apart do not all fall into the same L1 set.
+template <class Real>
+constexpr index_t tile_stride(index_t W) noexcept {
+    return W + 64 / sizeof(std::complex<Real>);
+}
+
 /// The RX of all H row bits of a tile: the first sweep reads the state rows (src, stride
-/// `row`), the middle ones work in `buf` (stride W), the last writes the state rows (dst).
-/// Needs W >= lanes. With `sums`, the last sweep adds what it stores (z0: index of the tile's
-/// first amplitude in the state). With `ph`, the tile then takes the phase (in the buffer) and
-/// the rotations (c2, s2) of the next layer before the last sweep writes it; with `mid` too, the
-/// rows before the phase are copied to mid (stride `row`).
+/// `row`), the middle ones work in `buf` (2^H rows of stride tile_stride(W)), the last writes
+/// the state rows (dst). Needs W >= lanes. With `sums`, the last sweep adds what it stores (z0:
+/// index of the tile's first amplitude in the state). With `ph`, the tile then takes the phase
+/// (in the buffer) and the rotations (c2, s2) of the next layer before the last sweep writes it;
+/// with `mid` too, the rows before the phase are copied to mid (stride `row`).
 template <class Real>
 void rx_tile(const std::complex<Real>* src, std::complex<Real>* dst, index_t row, std::complex<Real>* buf, index_t W,
              unsigned H, Real cv, Real sv, bool prefetch_next, store_sums<Real>* sums = nullptr, index_t z0 = 0,
              const phase_source<Real>* ph = nullptr, Real c2 = 1, Real s2 = 0, std::complex<Real>* mid = nullptr) noexcept {
     const rx_consts<Real> k1(cv, sv);
     const rx_consts<Real> k2(c2, s2);
-    const index_t rows = index_t{1} << H;
-    const unsigned per_layer = (H + 1) / 2;
-    const unsigned sweeps = ph ? 2 * per_layer : per_layer;
+    const index_t rows = index_t{1} << H, bs = tile_stride<Real>(W);
+    // Row bits per sweep: at most two in the sweeps that read or write the state's rows (four
+    // row streams); inside the buffer three in float (eight rows; MaxCut n = 24, p = 5: 61-62 ->
+    // 58 ms on half states, 116-127 -> 114-118 ms on full ones) and two in double (three were
+    // 4% slower on full states, even with the padded stride).
+    constexpr unsigned inner = sizeof(Real) == 4 ? 3u : 2u;
+    auto plan = [H, inner](unsigned* out, bool reads_state, bool writes_state) {
+        unsigned count = 0, h = 0;
+        auto push = [&](unsigned width) {
+            out[count++] = width;
+            h += width;
+        };
+        if (reads_state) push(std::min(2u, H));
+        const unsigned tail = writes_state ? std::min(2u, H - h) : 0;
+        while (h + tail < H) push(std::min(inner, H - tail - h));
+        if (tail > 0) push(tail);
+        return count;
+    };
+    unsigned wa[64], wb[64];
+    const unsigned na = plan(wa, true, ph == nullptr), nb = ph ? plan(wb, false, true) : 0;
+    const unsigned sweeps = na + nb;
+    unsigned h = 0;
     for (unsigned sw = 0; sw < sweeps; ++sw) {
         const bool first = sw == 0, last = sw + 1 == sweeps;
-        const bool second = sw >= per_layer;
-        const unsigned h = 2 * (second ? sw - per_layer : sw);
-        if (second && sw == per_layer) {
+        const bool second = sw >= na;
+        if (sw == na) {
+            h = 0;
             for (index_t r = 0; r < rows; ++r) {
-                if (mid) std::memcpy(static_cast<void*>(mid + r * row), buf + r * W, W * sizeof(std::complex<Real>));
-                phase_range(buf + r * W, buf + r * W, Real(0), z0 + r * row, W, *ph, true);
+                if (mid) std::memcpy(static_cast<void*>(mid + r * row), buf + r * bs, W * sizeof(std::complex<Real>));
+                phase_range(buf + r * bs, buf + r * bs, Real(0), z0 + r * row, W, *ph, true);
             }
         }
+        const unsigned width = second ? wb[sw - na] : wa[sw];
         const rx_consts<Real>& k = second ? k2 : k1;
         const std::complex<Real>* in = first ? src : buf;
-        const index_t in_stride = first ? row : W;
+        const index_t in_stride = first ? row : bs;
         std::complex<Real>* out = last ? dst : buf;
-        const index_t out_stride = last ? row : W;
+        const index_t out_stride = last ? row : bs;
         const index_t next = first && prefetch_next ? W : 0;
         store_sums<Real>* ss = last ? sums : nullptr;
-        if (h + 1 < H) {
-            if (k.unit) rx_rows2<true>(in, in_stride, out, out_stride, rows, W, h, k, next, ss, z0);
-            else rx_rows2<false>(in, in_stride, out, out_stride, rows, W, h, k, next, ss, z0);
-        } else {
-            if (k.unit) rx_rows1<true>(in, in_stride, out, out_stride, rows, W, h, k, next, ss, z0);
-            else rx_rows1<false>(in, in_stride, out, out_stride, rows, W, h, k, next, ss, z0);
-        }
+        // With sums, z0 + r * out_stride + i must be the state index: the last sweep writes the
+        // state's rows (out_stride == row).
+        auto sweep = [&]<bool Unit>() {
+            if (width == 3) rx_rows3<Unit>(in, in_stride, out, out_stride, rows, W, h, k, next, ss, z0);
+            else if (width == 2) rx_rows2<Unit>(in, in_stride, out, out_stride, rows, W, h, k, next, ss, z0);
+            else rx_rows1<Unit>(in, in_stride, out, out_stride, rows, W, h, k, next, ss, z0);
+        };
+        if (k.unit) sweep.template operator()<true>();
+        else sweep.template operator()<false>();
+        h += width;
     }
 }
 
@@ -502,8 +567,7 @@ void rx_simd_form(std::complex<Real>* buf, unsigned m, unsigned q0, unsigned q1,
     // Three qubits per sweep (rx_sweep3), then two or one. One thread, unit form, cycles per
     // amplitude and gate: qubits 10-15 of a 2^16 buffer 0.44 -> 0.37 (double), 0.24 -> 0.19
     // (float) against two per sweep; all qubits of an L1 block 0.44 -> 0.42 (double). The tile
-    // passes keep two row bits per sweep: their rows are 4-8 KiB apart, and eight such streams
-    // share one set of L1 (measured slower).
+    // passes choose their own widths (rx_tile).
     for (; q + 2 < q1; q += 3) rx_sweep3<Unit>(buf, m, q, k);
     if (q + 1 < q1) rx_sweep2<Unit>(buf, m, q, k);
     else if (q < q1) rx_sweep1<Unit>(buf, m, q, k);

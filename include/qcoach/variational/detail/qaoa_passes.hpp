@@ -233,7 +233,13 @@ void high_pass(const qaoa_layout& lay, std::complex<Real>* dst, const std::compl
     const int threads = pol.threads_for(index_t{1} << lay.n);
 #pragma omp parallel num_threads(threads) if (threads > 1 && tiles > 1)
     {
-        auto* buf = static_cast<std::complex<Real>*>(thread_scratch((index_t{1} << m) * sizeof(std::complex<Real>)));
+        // Tile buffer: rows of tile_stride(W) on the SIMD path (rx_tile), 2^m amplitudes otherwise.
+#if QCOACH_HAS_SIMD
+        const index_t buf_len = std::max(index_t{1} << m, rows * tile_stride<Real>(W));
+#else
+        const index_t buf_len = index_t{1} << m;
+#endif
+        auto* buf = static_cast<std::complex<Real>*>(thread_scratch(buf_len * sizeof(std::complex<Real>)));
 #pragma omp for schedule(static)
         for (std::int64_t ti = 0; ti < tiles; ++ti) {
             const index_t col = static_cast<index_t>(ti) * W;
