@@ -32,8 +32,8 @@
 ///     h'[z] = cos(beta) h[z] - i sin(beta) h[2^{n-1} - 1 - z]
 /// (detail::flip_rx; the passes pair chunk i with chunk C - 1 - i for it). Sums over the state
 /// (energy, norm, the gradient's inner products) are twice those over h. Half the memory and
-/// about half the time: the MaxCut benchmark at n = 24, p = 5 takes 118 ms against 226 ms in
-/// double (docs/performance.md). state() and prepare() mirror h into the full state;
+/// about half the time: the MaxCut benchmark at n = 24, p = 5 takes 112-113 ms against
+/// 211-219 ms in double (docs/performance.md). state() and prepare() mirror h into the full state;
 /// set_flip_symmetry(false) keeps the full-state passes.
 ///
 /// ## Cost
