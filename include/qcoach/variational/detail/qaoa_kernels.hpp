@@ -242,51 +242,35 @@ inline void rx_pair(rbatch<Real>& a, rbatch<Real>& b, const rx_consts<Real>& k) 
 using qcoach::detail::load;
 using qcoach::detail::store;
 
-/// Gates on register qubits q and q + 1 (q >= lane bits) over a buffer of 2^m amplitudes.
-template <bool Unit, class Real>
-void rx_sweep2(std::complex<Real>* buf, unsigned m, unsigned q, const rx_consts<Real> k) noexcept {
-    constexpr index_t lanes = simd_lanes<Real>;
-    const index_t len = index_t{1} << m, d = index_t{1} << q;
-    for (index_t b0 = 0; b0 < len; b0 += 4 * d) {
-        for (index_t i = b0; i < b0 + d; i += lanes) {
-            rbatch<Real> a = load(buf + i), b = load(buf + i + d), c = load(buf + i + 2 * d), e = load(buf + i + 3 * d);
-            rx_quad<Unit>(a, b, c, e, k);
-            store(buf + i, a);
-            store(buf + i + d, b);
-            store(buf + i + 2 * d, c);
-            store(buf + i + 3 * d, e);
-        }
+/// The gates of Bits consecutive qubits on the 2^Bits registers v[j] whose bits of those qubits
+/// are j: one pair (Bits = 1), one quad (2), or two quads and the four pairs between them (3).
+template <unsigned Bits, bool Unit, class Real>
+inline void rx_group(rbatch<Real>* v, const rx_consts<Real>& k) noexcept {
+    static_assert(Bits >= 1 && Bits <= 3);
+    if constexpr (Bits == 1) {
+        rx_pair<Unit>(v[0], v[1], k);
+    } else if constexpr (Bits == 2) {
+        rx_quad<Unit>(v[0], v[1], v[2], v[3], k);
+    } else {
+        rx_quad<Unit>(v[0], v[1], v[2], v[3], k);
+        rx_quad<Unit>(v[4], v[5], v[6], v[7], k);
+        for (unsigned j = 0; j < 4; ++j) rx_pair<Unit>(v[j], v[j + 4], k);
     }
 }
 
-/// Gates on register qubits q, q + 1 and q + 2 over a buffer: two quads on (q, q + 1), then the
-/// four pairs of q + 2; eight registers loaded and stored once for three gates.
-template <bool Unit, class Real>
-void rx_sweep3(std::complex<Real>* buf, unsigned m, unsigned q, const rx_consts<Real> k) noexcept {
+/// Gates on register qubits q .. q + Bits - 1 (q >= lane bits) over a buffer of 2^m amplitudes:
+/// 2^Bits registers loaded and stored once per Bits gates.
+template <unsigned Bits, bool Unit, class Real>
+void rx_sweep(std::complex<Real>* buf, unsigned m, unsigned q, const rx_consts<Real> k) noexcept {
     constexpr index_t lanes = simd_lanes<Real>;
+    constexpr unsigned G = 1u << Bits;
     const index_t len = index_t{1} << m, d = index_t{1} << q;
-    for (index_t b0 = 0; b0 < len; b0 += 8 * d) {
+    for (index_t b0 = 0; b0 < len; b0 += G * d) {
         for (index_t i = b0; i < b0 + d; i += lanes) {
-            rbatch<Real> v[8];
-            for (unsigned j = 0; j < 8; ++j) v[j] = load(buf + i + j * d);
-            rx_quad<Unit>(v[0], v[1], v[2], v[3], k);
-            rx_quad<Unit>(v[4], v[5], v[6], v[7], k);
-            for (unsigned j = 0; j < 4; ++j) rx_pair<Unit>(v[j], v[j + 4], k);
-            for (unsigned j = 0; j < 8; ++j) store(buf + i + j * d, v[j]);
-        }
-    }
-}
-
-template <bool Unit, class Real>
-void rx_sweep1(std::complex<Real>* buf, unsigned m, unsigned q, const rx_consts<Real> k) noexcept {
-    constexpr index_t lanes = simd_lanes<Real>;
-    const index_t len = index_t{1} << m, d = index_t{1} << q;
-    for (index_t b0 = 0; b0 < len; b0 += 2 * d) {
-        for (index_t i = b0; i < b0 + d; i += lanes) {
-            rbatch<Real> a = load(buf + i), b = load(buf + i + d);
-            rx_pair<Unit>(a, b, k);
-            store(buf + i, a);
-            store(buf + i + d, b);
+            rbatch<Real> v[G];
+            for (unsigned j = 0; j < G; ++j) v[j] = load(buf + i + j * d);
+            rx_group<Bits, Unit>(v, k);
+            for (unsigned j = 0; j < G; ++j) store(buf + i + j * d, v[j]);
         }
     }
 }
@@ -409,8 +393,9 @@ void rx_rows2(const std::complex<Real>* in, index_t in_stride, std::complex<Real
     }
 }
 
-/// Three gates on row bits h, h + 1, h + 2, in row form (see rx_rows2): two quads on (h, h + 1),
-/// then the four pairs of h + 2, on eight rows' registers.
+/// Three gates on row bits h, h + 1, h + 2, in row form (see rx_rows2), on eight rows' registers.
+/// rx_rows2 and rx_rows1 keep their own loops with one pointer per row: a template over the
+/// group size kept more pointers live and made the double tile pass 5-12% slower.
 template <bool Unit, class Real>
 void rx_rows3(const std::complex<Real>* in, index_t in_stride, std::complex<Real>* out, index_t out_stride, index_t rows,
               index_t W, unsigned h, const rx_consts<Real> k, index_t next, store_sums<Real>* sums, index_t z0) noexcept {
@@ -432,9 +417,7 @@ void rx_rows3(const std::complex<Real>* in, index_t in_stride, std::complex<Real
             for (index_t i = 0; i < W; i += lanes) {
                 rbatch<Real> v[8];
                 for (unsigned j = 0; j < 8; ++j) v[j] = load(ip[j] + i);
-                rx_quad<Unit>(v[0], v[1], v[2], v[3], k);
-                rx_quad<Unit>(v[4], v[5], v[6], v[7], k);
-                for (unsigned j = 0; j < 4; ++j) rx_pair<Unit>(v[j], v[j + 4], k);
+                rx_group<3, Unit>(v, k);
                 for (unsigned j = 0; j < 8; ++j) store(op[j] + i, v[j]);
                 if (sums) {
                     for (unsigned j = 0; j < 8; ++j) sums->add(j % 4, v[j], z0 + (r + j * d) * out_stride + i);
@@ -564,13 +547,13 @@ void rx_simd_form(std::complex<Real>* buf, unsigned m, unsigned q0, unsigned q1,
         rx_sweep_lanes2<Unit>(buf, m, k);
         q = lb + 2;
     }
-    // Three qubits per sweep (rx_sweep3), then two or one. One thread, unit form, cycles per
+    // Three qubits per sweep, then two or one. One thread, unit form, cycles per
     // amplitude and gate: qubits 10-15 of a 2^16 buffer 0.44 -> 0.37 (double), 0.24 -> 0.19
     // (float) against two per sweep; all qubits of an L1 block 0.44 -> 0.42 (double). The tile
     // passes choose their own widths (rx_tile).
-    for (; q + 2 < q1; q += 3) rx_sweep3<Unit>(buf, m, q, k);
-    if (q + 1 < q1) rx_sweep2<Unit>(buf, m, q, k);
-    else if (q < q1) rx_sweep1<Unit>(buf, m, q, k);
+    for (; q + 2 < q1; q += 3) rx_sweep<3, Unit>(buf, m, q, k);
+    if (q + 1 < q1) rx_sweep<2, Unit>(buf, m, q, k);
+    else if (q < q1) rx_sweep<1, Unit>(buf, m, q, k);
 }
 
 template <class Real>
