@@ -411,34 +411,10 @@ private:
             rx[l] = detail::rx_form::of(betas[l]);
             ph[l] = phase_for(gammas[l], tabs[l], rx[l].scale(n_));
         }
-        auto c_of = [&](std::size_t l) { return static_cast<Real>(rx[l].c); };
-        auto s_of = [&](std::size_t l) { return static_cast<Real>(rx[l].s); };
-        const std::complex<Real>* src = initial_ ? initial_->data() : nullptr;
-        if (lay.high() == 0) {
-            for (std::size_t l = 0; l < p; ++l) {
-                const bool last = l + 1 == p;
-                detail::low_pass<Real>(lay, out, l == 0 ? src : out, amp0, &ph[l], c_of(l), s_of(l), pol_,
-                                       last && energy ? &sums : nullptr, &es, nullptr, half);
-            }
-        } else {
-            // p + 1 passes (file comment): [P_0 XL_0], then [XH_l P_l+1 XH_l+1] on tiles and
-            // [XL_l+1 P_l+2 XL_l+2] on chunks, two layers per pass; the last pass sums <C>.
-            auto* s_out = energy ? &sums : nullptr;
-            detail::low_pass<Real>(lay, out, src, amp0, &ph[0], c_of(0), s_of(0), pol_, nullptr, &es, nullptr, half);
-            for (std::size_t l = 0;; l += 2) {
-                if (l + 1 == p) {
-                    detail::high_pass<Real>(lay, out, out, c_of(l), s_of(l), pol_, s_out, &es);
-                    break;
-                }
-                detail::high_pass<Real>(lay, out, out, c_of(l), s_of(l), pol_, nullptr, &es, &ph[l + 1], &rx[l + 1]);
-                if (l + 2 == p) {
-                    detail::low_pass<Real>(lay, out, out, amp0, nullptr, c_of(l + 1), s_of(l + 1), pol_, s_out, &es, nullptr, half);
-                    break;
-                }
-                detail::low_pass<Real>(lay, out, out, amp0, &ph[l + 2], c_of(l + 2), s_of(l + 2), pol_, nullptr, &es,
-                                       &rx[l + 1], half);
-            }
-        }
+        // p + 1 passes (file comment): [P_0 XL_0], then [XH_l P_l+1 XH_l+1] on tiles and
+        // [XL_l+1 P_l+2 XL_l+2] on chunks, two layers per pass; the last pass sums <C>.
+        detail::run_layers<Real>(lay, out, initial_ ? initial_->data() : nullptr, amp0, ph, rx, pol_, half,
+                                 energy ? &sums : nullptr, &es);
         if (half) {
             // The upper half mirrors the lower one: its sums equal the lower half's.
             auto s = detail::ordered_sum(sums);

@@ -245,40 +245,6 @@ std::pair<double, double> times_energy(std::complex<Real>* lam, const std::compl
     return energy_sums(psi, z0, len, es);
 }
 
-/// One pass of the forward run, as the backward run undoes it: the rotations of layer `first`
-/// on this pass's qubit group, then (phase >= 0) the phase of layer `phase` and the rotations
-/// of the same layer. -1: absent. A tile pass rotates the high qubits, a chunk pass the low ones
-/// (and the top qubit of a half state).
-struct grad_pass {
-    bool tile = false;
-    int first = -1;
-    int phase = -1;
-};
-
-/// The forward passes of Qaoa's run for p layers (file comment of qaoa_passes.hpp).
-inline std::vector<grad_pass> gradient_passes(std::size_t p, bool high) {
-    std::vector<grad_pass> v;
-    const int pl = static_cast<int>(p);
-    if (!high) {
-        for (int l = 0; l < pl; ++l) v.push_back({false, -1, l});
-        return v;
-    }
-    v.push_back({false, -1, 0});
-    for (int l = 0;; l += 2) {
-        if (l + 1 == pl) {
-            v.push_back({true, l, -1});
-            break;
-        }
-        v.push_back({true, l, l + 1});
-        if (l + 2 == pl) {
-            v.push_back({false, l + 1, -1});
-            break;
-        }
-        v.push_back({false, l + 1, l + 2});
-    }
-    return v;
-}
-
 /// The forward and backward runs of the gradient. ph[l] is layer l's phase source (gamma_l,
 /// scaled by rx_form::of(beta_l).scale(n)), ph_inv[l] the phase of -gamma_l (scaled by
 /// rx_form::of(-beta_l).scale(n), the same factor). Returns <E>; writes dgammas and dbetas.
@@ -295,7 +261,7 @@ double adjoint_gradient(const qaoa_layout& lay, gradient_workspace<Real>& ws, co
     const unsigned L = lay.chunk, S = lay.sub, w = lay.tile, H = lay.high();
     const bool simd = pol.path == kernel_path::simd;
     const double base = es.levels() ? es.base : 0.0;
-    const std::vector<grad_pass> passes = gradient_passes(p, H > 0);
+    const std::vector<layer_pass> passes = layer_passes(p, H > 0);
     auto ck = [&](std::size_t l) { return ws.ck[l]->data(); };
     std::complex<Real>* fin = ck(p - 1);
     std::vector<rx_form> fwd(p), back(p);
@@ -307,29 +273,11 @@ double adjoint_gradient(const qaoa_layout& lay, gradient_workspace<Real>& ws, co
     auto rs = [](const rx_form& f) { return static_cast<Real>(f.s); };
 
     // Forward: Qaoa's passes, with the state after each layer l < p - 1 (where the next phase
-    // starts, inside a pass) written to ck[l] on the way. Without high qubits each layer is a
-    // pass of its own, out of place.
-    if (H == 0) {
-        for (std::size_t l = 0; l < p; ++l)
-            low_pass<Real>(lay, ck(l), l == 0 ? init : ck(l - 1), amp0, &ph[l], rc(fwd[l]), rs(fwd[l]), pol, nullptr, nullptr,
-                           nullptr, flip);
-    } else {
-        for (const grad_pass& g : passes) {
-            if (g.first < 0) {
-                low_pass<Real>(lay, fin, init, amp0, &ph[0], rc(fwd[0]), rs(fwd[0]), pol, nullptr, nullptr, nullptr, flip);
-                continue;
-            }
-            const auto a = static_cast<std::size_t>(g.first);
-            if (g.tile) {
-                if (g.phase < 0) high_pass<Real>(lay, fin, fin, rc(fwd[a]), rs(fwd[a]), pol, nullptr, nullptr);
-                else high_pass<Real>(lay, fin, fin, rc(fwd[a]), rs(fwd[a]), pol, nullptr, nullptr, &ph[a + 1], &fwd[a + 1], ck(a));
-            } else if (g.phase < 0) {
-                low_pass<Real>(lay, fin, fin, amp0, nullptr, rc(fwd[a]), rs(fwd[a]), pol, nullptr, nullptr, nullptr, flip);
-            } else {
-                low_pass<Real>(lay, fin, fin, amp0, &ph[a + 1], rc(fwd[a + 1]), rs(fwd[a + 1]), pol, nullptr, nullptr, &fwd[a],
-                               flip, ck(a));
-            }
-        }
+    // starts, inside a pass) written to ck[l] on the way.
+    {
+        std::vector<std::complex<Real>*> keep(p - 1);
+        for (std::size_t l = 0; l + 1 < p; ++l) keep[l] = ck(l);
+        run_layers<Real>(lay, fin, init, amp0, ph, fwd, pol, flip, nullptr, nullptr, keep);
     }
 
     // Backward, pass by pass in reverse (file comment): lambda undoes the pass; the state it
@@ -342,7 +290,7 @@ double adjoint_gradient(const qaoa_layout& lay, gradient_workspace<Real>& ws, co
     const index_t chunk = index_t{1} << L, sub = index_t{1} << S;
     const auto chunks = static_cast<std::int64_t>(index_t{1} << (lay.n - L));
     for (std::size_t pi = passes.size(); pi-- > 0;) {
-        const grad_pass& g = passes[pi];
+        const layer_pass& g = passes[pi];
         const bool top = pi + 1 == passes.size();
         const int a = g.first, b = g.phase;
         const int second = b >= 0 ? b : a; // the layer whose rotations end the pass

@@ -42,6 +42,7 @@
 #include <cstdint>
 #include <cstring>
 #include <new>
+#include <span>
 #include <utility>
 #include <vector>
 
@@ -142,6 +143,11 @@ void low_pass(const qaoa_layout& lay, std::complex<Real>* dst, const std::comple
     const bool simd = pol.path == kernel_path::simd;
     if (sums) sums->assign(static_cast<std::size_t>(chunks), {0.0, 0.0});
     const Real pc = pre ? static_cast<Real>(pre->c) : Real(1), ps = pre ? static_cast<Real>(pre->s) : Real(0);
+    // The chunk at d takes its input from sp (nullptr: uniform; sp == d: already in place).
+    auto load_chunk = [&](std::complex<Real>* d, const std::complex<Real>* sp) {
+        if (!sp) std::fill(d, d + chunk, std::complex<Real>(amp0));
+        else if (sp != d) std::memcpy(static_cast<void*>(d), sp, chunk * sizeof(std::complex<Real>));
+    };
     // Chunk ci from sp (nullptr: uniform; may equal the chunk's place in dst).
     auto chunk_work = [&](std::int64_t ci, const std::complex<Real>* sp) {
         const index_t z0 = static_cast<index_t>(ci) * chunk;
@@ -149,8 +155,7 @@ void low_pass(const qaoa_layout& lay, std::complex<Real>* dst, const std::comple
         if (pre) {
             // The first rotation's chunk qubits over the chunk, then per sub-block its low
             // qubits, the phase and the second rotation's low qubits while the sub-block is in L1.
-            if (!sp) std::fill(d, d + chunk, std::complex<Real>(amp0));
-            else if (sp != d) std::memcpy(static_cast<void*>(d), sp, chunk * sizeof(std::complex<Real>));
+            load_chunk(d, sp);
             rx_range(d, L, S, L, pc, ps, simd);
             for (index_t b = 0; b < chunk; b += sub) {
                 rx_range(d + b, S, 0, S, pc, ps, simd);
@@ -193,13 +198,8 @@ void low_pass(const qaoa_layout& lay, std::complex<Real>* dst, const std::comple
         std::complex<Real>* dj = dst + static_cast<index_t>(cj) * chunk;
         auto from = [&](std::int64_t ci) { return src ? src + static_cast<index_t>(ci) * chunk : nullptr; };
         if (pre) {
-            for (const std::int64_t ci : {pi, cj}) {
-                std::complex<Real>* d = dst + static_cast<index_t>(ci) * chunk;
-                const std::complex<Real>* sp = from(ci);
-                if (!sp) std::fill(d, d + chunk, std::complex<Real>(amp0));
-                else if (sp != d) std::memcpy(static_cast<void*>(d), sp, chunk * sizeof(std::complex<Real>));
-                if (cj == pi) break;
-            }
+            load_chunk(di, from(pi));
+            if (cj != pi) load_chunk(dj, from(cj));
             flip_rx(di, dj, chunk, pc, ps, simd);
             chunk_work(pi, di);
             if (cj != pi) chunk_work(cj, dj);
@@ -286,6 +286,79 @@ void high_pass(const qaoa_layout& lay, std::complex<Real>* dst, const std::compl
                 }
                 (*sums)[static_cast<std::size_t>(ti)] = {n2, wsum};
             }
+        }
+    }
+}
+
+/// One pass of a run of layers: the rotations of layer `first`
+/// on this pass's qubit group, then (phase >= 0) the phase of layer `phase` and the rotations
+/// of the same layer. -1: absent. A tile pass rotates the high qubits, a chunk pass the low ones
+/// (and the top qubit of a half state).
+struct layer_pass {
+    bool tile = false;
+    int first = -1;
+    int phase = -1;
+};
+
+/// The passes of a run of p layers (file comment): [P_0 XL_0], then tile and chunk passes of two
+/// layers each, the last one of one layer's rotations; without high qubits one pass per layer.
+inline std::vector<layer_pass> layer_passes(std::size_t p, bool high) {
+    std::vector<layer_pass> v;
+    const int pl = static_cast<int>(p);
+    if (!high) {
+        for (int l = 0; l < pl; ++l) v.push_back({false, -1, l});
+        return v;
+    }
+    v.push_back({false, -1, 0});
+    for (int l = 0;; l += 2) {
+        if (l + 1 == pl) {
+            v.push_back({true, l, -1});
+            break;
+        }
+        v.push_back({true, l, l + 1});
+        if (l + 2 == pl) {
+            v.push_back({false, l + 1, -1});
+            break;
+        }
+        v.push_back({false, l + 1, l + 2});
+    }
+    return v;
+}
+
+/// The passes of layer_passes(p) for the phases ph and rotations rx of p layers, from src
+/// (nullptr: the uniform amplitude amp0) into out. With `sums`, the last pass stores its
+/// per-block energy sums. With `keep` (p - 1 pointers), the state after layer l < p - 1 is also
+/// written to keep[l] from inside the pass that reaches it; without high qubits each layer is
+/// then a pass of its own, from keep[l - 1] into keep[l] (the last one into out).
+template <class Real>
+void run_layers(const qaoa_layout& lay, std::complex<Real>* out, const std::complex<Real>* src, Real amp0,
+                const std::vector<phase_source<Real>>& ph, const std::vector<rx_form>& rx, const exec_policy& pol, bool flip,
+                std::vector<std::pair<double, double>>* sums, const energy_source<Real>* es,
+                std::span<std::complex<Real>* const> keep = {}) {
+    const std::size_t p = ph.size();
+    auto c_of = [&](std::size_t l) { return static_cast<Real>(rx[l].c); };
+    auto s_of = [&](std::size_t l) { return static_cast<Real>(rx[l].s); };
+    const bool chain = lay.high() == 0 && !keep.empty();
+    const std::vector<layer_pass> passes = layer_passes(p, lay.high() > 0);
+    for (std::size_t k = 0; k < passes.size(); ++k) {
+        const layer_pass& g = passes[k];
+        auto* s_out = k + 1 == passes.size() ? sums : nullptr;
+        if (g.first < 0) { // the phase and rotations of one layer
+            const auto b = static_cast<std::size_t>(g.phase);
+            std::complex<Real>* dst = chain && b + 1 < p ? keep[b] : out;
+            const std::complex<Real>* from = b == 0 ? src : chain ? keep[b - 1] : out;
+            low_pass<Real>(lay, dst, from, amp0, &ph[b], c_of(b), s_of(b), pol, s_out, es, nullptr, flip);
+            continue;
+        }
+        const auto a = static_cast<std::size_t>(g.first);
+        std::complex<Real>* mid = keep.empty() || g.phase < 0 ? nullptr : keep[a];
+        if (g.tile) {
+            if (g.phase < 0) high_pass<Real>(lay, out, out, c_of(a), s_of(a), pol, s_out, es);
+            else high_pass<Real>(lay, out, out, c_of(a), s_of(a), pol, s_out, es, &ph[a + 1], &rx[a + 1], mid);
+        } else if (g.phase < 0) {
+            low_pass<Real>(lay, out, out, amp0, nullptr, c_of(a), s_of(a), pol, s_out, es, nullptr, flip);
+        } else {
+            low_pass<Real>(lay, out, out, amp0, &ph[a + 1], c_of(a + 1), s_of(a + 1), pol, s_out, es, &rx[a], flip, mid);
         }
     }
 }
