@@ -272,9 +272,15 @@ TEMPLATE_TEST_CASE("flip-symmetric tables: half-state runs equal the gates one b
             const double one = qa.expectation(gammas, betas);
             qa.set_policy(test::policy(2, 16));
             CHECK(qa.expectation(gammas, betas) == one);
+            // The runs' layout: n - 1 qubits (the set layout clipped) on the half state, the set
+            // layout on the full one.
+            CHECK(qa.run_layout().n == n - 1);
+            CHECK(qa.run_layout().chunk == std::min<unsigned>(qa.layout().chunk, n - 1));
             // Switched off, or another start: the full-state passes.
             qa.set_flip_symmetry(false);
             CHECK_FALSE(qa.uses_flip_symmetry());
+            CHECK(qa.run_layout().n == n);
+            CHECK(qa.run_layout().chunk == qa.layout().chunk);
             qa.set_flip_symmetry(true);
             qa.set_initial_state(StateVector<Real>(n));
             CHECK_FALSE(qa.uses_flip_symmetry());
