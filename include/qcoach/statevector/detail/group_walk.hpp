@@ -168,13 +168,6 @@ struct group_walk {
     /// nor near inserted qubits ((b | M) + 1 carries through the masked bits, & ~M clears them).
     index_t next_near(index_t b) const noexcept { return ((b | near_mask) + 1) & ~near_mask; }
 
-    /// Where a stream offset lands in the staged buffer: its near part stays, its far target
-    /// bits become the index of the stream's tile in the buffer.
-    index_t remap(index_t off) const noexcept {
-        const index_t tile_mask = (index_t{1} << tile_bits) - 1;
-        return (off & tile_mask) | (bits::gather_bits(off, far_targets) << tile_bits);
-    }
-
     index_t tile_base(index_t tg) const noexcept {
         index_t b = tg << tile_bits;
         for (qubit_t q : far_inserted) b = bits::insert_zero_bit(b, q);
@@ -217,44 +210,60 @@ inline void walk_range(const group_walk& w, index_t begin, index_t end, const T*
     }
 }
 
-/// Staged walk for targets whose pair distance is very large (hundreds of MiB). Reading and
-/// writing two regions that far apart at the same time runs at a third of the in-place
-/// bandwidth on the machines we measured (read-only access is not affected; the effect follows
-/// the address distance, not the access pattern), so each tile of each stream is copied into a
-/// thread-local buffer in one sequential run, the groups are computed there, and the tiles
-/// are copied back one after the other: memory then sees long runs within one region at a time.
+/// Staged walk for targets whose pair distance is very large (hundreds of MiB). On the machines
+/// we measured, a loop that reads and writes two regions that far apart runs at a third of the
+/// in-place bandwidth, even when it first reads a whole tile of one region (by prefetch or
+/// load) before working on the pair; read-only access at that distance is at full speed. What
+/// matters is that the written lines of the two regions are interleaved line by line, so their
+/// write-backs alternate between the regions. So, per tile group, the tiles of every stream but
+/// the last are copied into a thread-local buffer, the groups are computed there with the last
+/// stream in place, and the buffered tiles are copied back one after the other: the writes of
+/// each region then leave in runs of a tile. On a 1 GiB double state this lifts a 1-qubit gate
+/// on the top qubit from 0.4 (plain walk) and 0.7 (every stream buffered) to 0.9-1.0 of the
+/// in-place sweep. (Reading the buffered streams in place and writing only their results to the
+/// buffer saves the copy in, but measured 15% slower.)
 template <class T, class Factory>
 inline void walk_staged(const group_walk& w, index_t begin, index_t end, T* psi, const Factory& factory) {
     const std::size_t streams = std::size_t{1} << w.far_targets.size();
+    const std::size_t buffered = streams - 1;
     const index_t tile = index_t{1} << w.tile_bits;
-    T* buf = static_cast<T*>(::operator new(streams * tile * sizeof(T), std::align_val_t{64}));
+    const index_t tile_mask = tile - 1;
+    T* buf = static_cast<T*>(::operator new(buffered * tile * sizeof(T), std::align_val_t{64}));
     small_vector<index_t, 64> far_off(streams);
     for (std::size_t f = 0; f < streams; ++f) far_off[f] = bits::scatter_bits(f, w.far_targets);
-    auto body = factory(buf, [&w](index_t off) { return w.remap(off); });
     const index_t ng = w.near_groups;
     const index_t near_mask = w.near_mask;
     const index_t near_ctrl = w.near_ctrl;
     for (index_t tg = begin; tg < end; ++tg) {
         const index_t tbase = w.tile_base(tg);
-        for (std::size_t f = 0; f < streams; ++f) std::memcpy(static_cast<void*>(buf + f * tile), psi + tbase + far_off[f], tile * sizeof(T));
+        for (std::size_t f = 0; f < buffered; ++f) std::memcpy(static_cast<void*>(buf + f * tile), psi + tbase + far_off[f], tile * sizeof(T));
+        const auto at = [&](index_t off) -> T* {
+            const auto f = static_cast<std::size_t>(bits::gather_bits(off, w.far_targets));
+            return f < buffered ? buf + f * tile + (off & tile_mask) : psi + tbase + off;
+        };
+        auto body = factory(at);
         index_t b = 0;
         for (index_t g = 0; g < ng; ++g, b = ((b | near_mask) + 1) & ~near_mask) body(b | near_ctrl);
-        for (std::size_t f = 0; f < streams; ++f) std::memcpy(static_cast<void*>(psi + tbase + far_off[f]), buf + f * tile, tile * sizeof(T));
+        for (std::size_t f = 0; f < buffered; ++f) std::memcpy(static_cast<void*>(psi + tbase + far_off[f]), buf + f * tile, tile * sizeof(T));
     }
     ::operator delete(buf, std::align_val_t{64});
 }
 
 /// Call the body for every group of the walk, with the prefetching, staging and threading
-/// described in the file comment. `factory(p, remap)` makes the body: a callable taking a
-/// group base, that addresses stream j at p + base + remap(offset j).
+/// described in the file comment. `factory(at)` makes the body: `at(offset)` is the address of
+/// the stream with that offset for group base 0, and the body, called with a group base `b`,
+/// reads and writes that stream at `at(offset) + b`. The staged walk makes a body per tile group.
 template <class T, class Factory>
 void walk_groups(const group_walk& w, T* psi, const exec_policy& pol, const Factory& factory) {
     const int threads = pol.threads_for(index_t{1} << w.n);
     const index_t tgs = w.tile_groups;
     // Small states skip the OpenMP runtime entirely (parallel_ranges runs them inline).
     parallel_ranges(threads, tgs, [&](index_t begin, index_t end, index_t) {
-        if (w.staged) walk_staged(w, begin, end, psi, factory);
-        else walk_range(w, begin, end, psi, factory(psi, [](index_t off) { return off; }));
+        if (w.staged) {
+            walk_staged(w, begin, end, psi, factory);
+        } else {
+            walk_range(w, begin, end, psi, factory([psi](index_t off) { return psi + off; }));
+        }
     });
 }
 

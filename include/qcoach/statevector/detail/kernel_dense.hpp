@@ -162,10 +162,10 @@ struct dense_body {
     static constexpr std::size_t ncoef = std::size_t{nj} * nj * np;
 
     template <class Coef>
-    static inline void run(std::complex<Real>* psi, index_t base, const std::array<index_t, nj>& off, const Coef& cre,
+    static inline void run(const std::array<std::complex<Real>*, nj>& at, index_t base, const Coef& cre,
                            const Coef& cim) noexcept {
         std::array<rbatch<Real>, nj> in;
-        for (unsigned j = 0; j < nj; ++j) in[j] = load(psi + base + off[j]);
+        for (unsigned j = 0; j < nj; ++j) in[j] = load(at[j] + base);
         for (unsigned j = 0; j < nj; ++j) {
             // two accumulators halve the length of the dependency chain
             rbatch<Real> acc0 = pattern_terms<Real, LowMask>(in[0], &cre[std::size_t{j} * nj * np], &cim[std::size_t{j} * nj * np],
@@ -181,7 +181,7 @@ struct dense_body {
                 }
                 acc0 += acc1;
             }
-            store(psi + base + off[j], acc0);
+            store(at[j] + base, acc0);
         }
     }
 };
@@ -206,10 +206,10 @@ void dense_simd_kernel(std::complex<Real>* psi, qubit_t n, const dense_plan<Real
             cre[c] = rbatch<Real>::load_aligned(plan.coef_re.data() + c * width);
             cim[c] = rbatch<Real>::load_aligned(plan.coef_im.data() + c * width);
         }
-        walk_groups(walk, psi, pol, [=](std::complex<Real>* p, auto remap) {
-            std::array<index_t, body::nj> o;
-            for (unsigned j = 0; j < body::nj; ++j) o[j] = remap(off[j]);
-            return [=](index_t base) { body::run(p, base, o, cre, cim); };
+        walk_groups(walk, psi, pol, [=](auto at) {
+            std::array<std::complex<Real>*, body::nj> a;
+            for (unsigned j = 0; j < body::nj; ++j) a[j] = at(off[j]);
+            return [=](index_t base) { body::run(a, base, cre, cim); };
         });
     } else {
         const auto* cre = reinterpret_cast<const rbatch<Real>*>(plan.coef_re.data());
@@ -218,10 +218,10 @@ void dense_simd_kernel(std::complex<Real>* psi, qubit_t n, const dense_plan<Real
             const rbatch<Real>* p;
             const rbatch<Real>& operator[](std::size_t i) const noexcept { return p[i]; }
         };
-        walk_groups(walk, psi, pol, [=](std::complex<Real>* p, auto remap) {
-            std::array<index_t, body::nj> o;
-            for (unsigned j = 0; j < body::nj; ++j) o[j] = remap(off[j]);
-            return [=](index_t base) { body::run(p, base, o, view{cre}, view{cim}); };
+        walk_groups(walk, psi, pol, [=](auto at) {
+            std::array<std::complex<Real>*, body::nj> a;
+            for (unsigned j = 0; j < body::nj; ++j) a[j] = at(off[j]);
+            return [=](index_t base) { body::run(a, base, view{cre}, view{cim}); };
         });
     }
 }

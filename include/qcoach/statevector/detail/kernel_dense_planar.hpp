@@ -58,14 +58,13 @@ struct planar_coefficients {
     std::array<Real, count> mr{}, p1{}, p2{};
 };
 
+/// The group body; `at[2j]` and `at[2j + 1]` address the two registers of row j.
 template <class Real, unsigned H, class Coef>
-inline void planar_body(std::complex<Real>* psi, index_t base, const std::array<index_t, (1u << H)>& off, index_t pair,
-                        const Coef& c) noexcept {
+inline void planar_body(const std::array<std::complex<Real>*, (2u << H)>& at, index_t base, const Coef& c) noexcept {
     constexpr unsigned nj = 1u << H;
     std::array<rbatch<Real>, nj> xr, xi, s;
     for (unsigned j = 0; j < nj; ++j) {
-        const std::complex<Real>* p = psi + base + off[j];
-        split_complex<Real>(load(p), load(p + pair), xr[j], xi[j]);
+        split_complex<Real>(load(at[2 * j] + base), load(at[2 * j + 1] + base), xr[j], xi[j]);
         s[j] = xr[j] + xi[j];
     }
     for (unsigned j = 0; j < nj; ++j) {
@@ -80,9 +79,8 @@ inline void planar_body(std::complex<Real>* psi, index_t base, const std::array<
         }
         rbatch<Real> lo, hi;
         join_complex<Real>(k - a, k + b, lo, hi);
-        std::complex<Real>* p = psi + base + off[j];
-        store(p, lo);
-        store(p + pair, hi);
+        store(at[2 * j] + base, lo);
+        store(at[2 * j + 1] + base, hi);
     }
 }
 
@@ -130,21 +128,21 @@ void dense_planar_kernel(std::complex<Real>* psi, qubit_t n, const dense_plan<Re
         walk.offsets.push_back(off[j] + pair);
     }
     walk.prepare(n, sizeof(std::complex<Real>));
+    std::array<index_t, 2 * nj> walk_off{};
+    std::copy(walk.offsets.begin(), walk.offsets.end(), walk_off.begin());
     if constexpr (H <= 3) {
-        walk_groups(walk, psi, pol, [=](std::complex<Real>* p, auto remap) {
-            std::array<index_t, nj> o;
-            for (unsigned j = 0; j < nj; ++j) o[j] = remap(off[j]);
-            const index_t pr = remap(pair);
-            return [=](index_t base) { planar_body<Real, H>(p, base, o, pr, c); };
+        walk_groups(walk, psi, pol, [=](auto at) {
+            std::array<std::complex<Real>*, (2u << H)> a;
+            for (unsigned k = 0; k < 2 * nj; ++k) a[k] = at(walk_off[k]);
+            return [=](index_t base) { planar_body<Real, H>(a, base, c); };
         });
     } else {
         // Large tables are read through a pointer (L1/L2-resident) instead of being copied.
         const auto* cp = &c;
-        walk_groups(walk, psi, pol, [=](std::complex<Real>* p, auto remap) {
-            std::array<index_t, nj> o;
-            for (unsigned j = 0; j < nj; ++j) o[j] = remap(off[j]);
-            const index_t pr = remap(pair);
-            return [=](index_t base) { planar_body<Real, H>(p, base, o, pr, *cp); };
+        walk_groups(walk, psi, pol, [=](auto at) {
+            std::array<std::complex<Real>*, (2u << H)> a;
+            for (unsigned k = 0; k < 2 * nj; ++k) a[k] = at(walk_off[k]);
+            return [=](index_t base) { planar_body<Real, H>(a, base, *cp); };
         });
     }
 }

@@ -42,12 +42,12 @@ void diagonal_walk(std::complex<Real>* psi, const group_walk& walk, const Offset
         fim[a] = rbatch<Real>::load_unaligned(f_im.data() + a * width);
         off[a] = offsets[a];
     }
-    walk_groups(walk, psi, pol, [=](std::complex<Real>* p, auto remap) {
-        std::array<index_t, A> o;
-        for (unsigned a = 0; a < A; ++a) o[a] = remap(off[a]);
+    walk_groups(walk, psi, pol, [=](auto at) {
+        std::array<std::complex<Real>*, A> s;
+        for (unsigned a = 0; a < A; ++a) s[a] = at(off[a]);
         return [=](index_t base) {
             for (unsigned a = 0; a < A; ++a) {
-                std::complex<Real>* q = p + base + o[a];
+                std::complex<Real>* q = s[a] + base;
                 store(q, cmul(fre[a], fim[a], load(q)));
             }
         };
@@ -134,12 +134,12 @@ bool diagonal_simd(std::complex<Real>* psi, qubit_t n, const gate_layout& lay, c
     default: {
         const Real* fre = f_re.data();
         const Real* fim = f_im.data();
-        walk_groups(walk, psi, pol, [&offsets, fre, fim, active](std::complex<Real>* p, auto remap) {
-            small_vector<index_t, 64> o;
-            for (std::size_t a = 0; a < active; ++a) o.push_back(remap(offsets[a]));
+        walk_groups(walk, psi, pol, [&offsets, fre, fim, active](auto at) {
+            small_vector<std::complex<Real>*, 64> s;
+            for (std::size_t a = 0; a < active; ++a) s.push_back(at(offsets[a]));
             return [=](index_t base) {
                 for (std::size_t a = 0; a < active; ++a) {
-                    std::complex<Real>* q = p + base + o[a];
+                    std::complex<Real>* q = s[a] + base;
                     store(q, cmul(rbatch<Real>::load_unaligned(fre + a * width), rbatch<Real>::load_unaligned(fim + a * width), load(q)));
                 }
             };
