@@ -4,8 +4,12 @@
 ///
 /// Layout (see simd.hpp): a register holds C complex lanes; qubits below log2(C) are "low"
 /// (inside a register), the others "high". A gate is prepared once into a plan:
-///  - low controls are folded into the matrix (the gate becomes a dense gate on one more,
-///    low, qubit), so only high controls remain; they restrict which registers are visited;
+///  - high controls restrict which registers are visited;
+///  - low controls select lanes: when the gate has at most `lane_control_max_high` high
+///    targets, the product is computed on every lane and a blend keeps the old amplitude where
+///    a low control does not hold (CX with its control on qubit 0 then costs a 1-qubit gate
+///    plus a blend); otherwise they are folded into the matrix, which becomes a dense gate on
+///    one more, low, qubit;
 ///  - the H high targets pick one of 2^H registers of a group; the L low targets mix lanes
 ///    inside each register.
 /// For a group, output register j is
@@ -49,10 +53,18 @@ struct dense_plan {
     /// Per-lane coefficient registers, [(j * 2^H + j') * 2^L + p]; small tables live inline.
     aligned_small_buffer<Real, 512> coef_re;
     aligned_small_buffer<Real, 512> coef_im;
+    /// Low controls kept as a lane condition: `lanes_on` holds, per real of a register, 1 where
+    /// every low control holds and 0 elsewhere.
+    bool lane_controls = false;
+    aligned_small_buffer<Real, 16> lanes_on;
     bool usable = false;                 ///< false when the state is too small for this layout
 };
 
-/// Fold low controls into the matrix and build the per-lane coefficient tables.
+/// Low controls become a lane blend (instead of a larger matrix) up to this many high targets.
+inline constexpr unsigned lane_control_max_high = 2;
+
+/// Fold low controls into the matrix (or keep them as a lane condition) and build the per-lane
+/// coefficient tables.
 template <class Real>
 dense_plan<Real> make_dense_plan(qubit_t n, const gate_layout& lay_in, const std::complex<double>* m_in) {
     constexpr unsigned low_bits = simd_low_qubits<Real>;
@@ -60,11 +72,24 @@ dense_plan<Real> make_dense_plan(qubit_t n, const gate_layout& lay_in, const std
     constexpr unsigned width = simd_width<Real>;
     dense_plan<Real> plan;
 
-    // 1. Targets and matrix, with low controls promoted to targets.
+    // 1. Targets and matrix, with low controls promoted to targets unless they select lanes.
     small_vector<qubit_t, 16> targets(lay_in.targets.begin(), lay_in.targets.end());
     std::size_t dim = std::size_t{1} << targets.size();
     small_vector<std::complex<double>, 64> m(m_in, m_in + dim * dim);
     small_vector<qubit_t, 16> high_controls;
+    std::size_t high_target_count = 0, low_control_count = 0;
+    for (qubit_t q : targets) high_target_count += q >= low_bits ? 1 : 0;
+    for (qubit_t q : lay_in.controls) low_control_count += q < low_bits ? 1 : 0;
+    plan.lane_controls = low_control_count > 0 && high_target_count <= lane_control_max_high;
+    if (plan.lane_controls) {
+        plan.lanes_on.assign(width, Real(0));
+        for (unsigned lane = 0; lane < lanes; ++lane) {
+            bool on = true;
+            for (std::size_t c = 0; c < lay_in.controls.size(); ++c)
+                if (lay_in.controls[c] < low_bits && ((lane >> lay_in.controls[c]) & 1u) != lay_in.values[c]) on = false;
+            plan.lanes_on[2 * lane] = plan.lanes_on[2 * lane + 1] = on ? Real(1) : Real(0);
+        }
+    }
     for (std::size_t c = 0; c < lay_in.controls.size(); ++c) {
         const qubit_t q = lay_in.controls[c];
         const unsigned v = lay_in.values[c];
@@ -73,6 +98,7 @@ dense_plan<Real> make_dense_plan(qubit_t n, const gate_layout& lay_in, const std
             if (v) plan.control_value |= index_t{1} << q;
             continue;
         }
+        if (plan.lane_controls) continue;
         // New top bit b of the matrix index is the control: act with m where b == v, else identity.
         const std::size_t d2 = dim * 2;
         small_vector<std::complex<double>, 64> m2(d2 * d2, 0.0);
@@ -155,15 +181,16 @@ inline rbatch<Real> pattern_terms(const rbatch<Real>& v, const rbatch<Real>* re,
 /// Everything it uses is passed by value or through restrict-free local copies, so after
 /// inlining the compiler keeps offsets and (small) coefficient tables in registers instead of
 /// reloading them after every store to the state.
-template <class Real, unsigned H, unsigned LowMask>
+template <class Real, unsigned H, unsigned LowMask, bool Masked = false>
 struct dense_body {
     static constexpr unsigned nj = 1u << H;
     static constexpr unsigned np = 1u << std::popcount(LowMask);
     static constexpr std::size_t ncoef = std::size_t{nj} * nj * np;
+    using mask_type = typename rbatch<Real>::batch_bool_type;
 
     template <class Coef>
     static inline void run(const std::array<std::complex<Real>*, nj>& at, index_t base, const Coef& cre,
-                           const Coef& cim) noexcept {
+                           const Coef& cim, const mask_type& on = mask_type(true)) noexcept {
         std::array<rbatch<Real>, nj> in;
         for (unsigned j = 0; j < nj; ++j) in[j] = load(at[j] + base);
         for (unsigned j = 0; j < nj; ++j) {
@@ -181,14 +208,17 @@ struct dense_body {
                 }
                 acc0 += acc1;
             }
+            if constexpr (Masked) acc0 = xsimd::select(on, acc0, in[j]);
             store(at[j] + base, acc0);
         }
     }
 };
 
-template <class Real, unsigned H, unsigned LowMask>
+template <class Real, unsigned H, unsigned LowMask, bool Masked = false>
 void dense_simd_kernel(std::complex<Real>* psi, qubit_t n, const dense_plan<Real>& plan, const exec_policy& pol) {
-    using body = dense_body<Real, H, LowMask>;
+    using body = dense_body<Real, H, LowMask, Masked>;
+    typename body::mask_type on(true);
+    if constexpr (Masked) on = rbatch<Real>::load_aligned(plan.lanes_on.data()) != rbatch<Real>(Real(0));
     constexpr unsigned width = simd_width<Real>;
     constexpr std::size_t ncoef = body::ncoef;
     std::array<index_t, body::nj> off{};
@@ -209,7 +239,7 @@ void dense_simd_kernel(std::complex<Real>* psi, qubit_t n, const dense_plan<Real
         walk_groups(walk, psi, pol, [=](auto at) {
             std::array<std::complex<Real>*, body::nj> a;
             for (unsigned j = 0; j < body::nj; ++j) a[j] = at(off[j]);
-            return [=](index_t base) { body::run(a, base, cre, cim); };
+            return [=](index_t base) { body::run(a, base, cre, cim, on); };
         });
     } else {
         const auto* cre = reinterpret_cast<const rbatch<Real>*>(plan.coef_re.data());
@@ -221,20 +251,30 @@ void dense_simd_kernel(std::complex<Real>* psi, qubit_t n, const dense_plan<Real
         walk_groups(walk, psi, pol, [=](auto at) {
             std::array<std::complex<Real>*, body::nj> a;
             for (unsigned j = 0; j < body::nj; ++j) a[j] = at(off[j]);
-            return [=](index_t base) { body::run(a, base, view{cre}, view{cim}); };
+            return [=](index_t base) { body::run(a, base, view{cre}, view{cim}, on); };
         });
     }
 }
 
-/// Compile-time dispatch on (H, LowMask).
+/// Compile-time dispatch on (H, LowMask) and on lane controls (only up to
+/// lane_control_max_high high targets, where make_dense_plan uses them).
 template <class Real, unsigned H, unsigned LowMask = 0>
 void dense_simd_dispatch_low(std::complex<Real>* psi, qubit_t n, const dense_plan<Real>& plan, const exec_policy& pol) {
     constexpr unsigned max_mask = (1u << simd_low_qubits<Real>) - 1;
     if constexpr (LowMask > max_mask) {
         (void)psi, (void)n, (void)plan, (void)pol;
     } else {
-        if (plan.low_mask == LowMask) dense_simd_kernel<Real, H, LowMask>(psi, n, plan, pol);
-        else dense_simd_dispatch_low<Real, H, LowMask + 1>(psi, n, plan, pol);
+        if (plan.low_mask == LowMask) {
+            if constexpr (H <= lane_control_max_high) {
+                if (plan.lane_controls) {
+                    dense_simd_kernel<Real, H, LowMask, true>(psi, n, plan, pol);
+                    return;
+                }
+            }
+            dense_simd_kernel<Real, H, LowMask>(psi, n, plan, pol);
+        } else {
+            dense_simd_dispatch_low<Real, H, LowMask + 1>(psi, n, plan, pol);
+        }
     }
 }
 

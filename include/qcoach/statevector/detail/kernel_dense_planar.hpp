@@ -93,11 +93,12 @@ qubit_t planar_pair_bit(const dense_plan<Real>& plan) noexcept {
     return b;
 }
 
-/// True when the planar kernel applies to the plan: no low targets, and room in the state for
-/// the pair bit beside the touched qubits.
+/// True when the planar kernel applies to the plan: no low targets or lane controls, and room
+/// in the state for the pair bit beside the touched qubits.
 template <class Real>
 bool planar_applicable(const dense_plan<Real>& plan, qubit_t n) noexcept {
-    return plan.low_mask == 0 && plan.high_count >= 1 && simd_low_qubits<Real> + plan.inserted.size() + 1 <= n;
+    return plan.low_mask == 0 && !plan.lane_controls && plan.high_count >= 1 &&
+           simd_low_qubits<Real> + plan.inserted.size() + 1 <= n;
 }
 
 template <class Real, unsigned H>
