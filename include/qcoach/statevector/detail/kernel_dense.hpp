@@ -169,12 +169,18 @@ dense_plan<Real> make_dense_plan(qubit_t n, const gate_layout& lay_in, const std
 
 /// Sum over the low patterns p of coef[p] * perm_p(v) (compile-time p, so the shuffles are
 /// fixed), added to acc. Terms are paired so the dependency chain stays short.
+template <class Real, unsigned LowMask, unsigned P>
+inline rbatch<Real> pattern_term(const rbatch<Real>& v, const rbatch<Real>& re, const rbatch<Real>& im) noexcept {
+    // The re/im swap of the lane-permuted register is an in-lane shuffle of it; taking it
+    // directly from v would cost a second lane-crossing shuffle, the expensive kind.
+    const rbatch<Real> moved = permute_xor<2 * deposit_bits(P, LowMask), Real>(v);
+    return xsimd::fma(re, moved, im * permute_xor<1, Real>(moved));
+}
+
 template <class Real, unsigned LowMask, std::size_t... P>
 inline rbatch<Real> pattern_terms(const rbatch<Real>& v, const rbatch<Real>* re, const rbatch<Real>* im,
                                   std::index_sequence<P...>) noexcept {
-    return ((xsimd::fma(re[P], permute_xor<2 * deposit_bits(static_cast<unsigned>(P), LowMask), Real>(v),
-                        im[P] * permute_xor<(2 * deposit_bits(static_cast<unsigned>(P), LowMask)) ^ 1u, Real>(v))) +
-            ...);
+    return (pattern_term<Real, LowMask, static_cast<unsigned>(P)>(v, re[P], im[P]) + ...);
 }
 
 /// The group body: load the 2^H registers, multiply by the per-lane coefficient matrix, store.
