@@ -7,16 +7,16 @@
 # one line per measurement, for n >= 22 (target=- for kernels without a target qubit). Lines
 # starting with '#' are comments: the reference bandwidths and the worst fraction per kernel.
 #
-# The machine's bandwidth drifts when it is shared, so the reference is measured again with
-# every group of kernels (one kernel, precision and thread count) and each group is compared
-# with its own reference. Medians of REPETITIONS runs are used.
+# The machine's bandwidth drifts when it is shared, so the reference is measured again before
+# and after every group of kernels (one kernel, precision, thread count and size) and each group
+# is compared with the mean of its two references. Medians of REPETITIONS runs are used.
 #
 # Environment (all optional):
 #   QCOACH_BUILD_DIR  build tree (default <repo>/build; built if the benchmark is missing)
 #   KERNELS           default "h u cx dense2 phase sample expect_pauli"
 #   PRECISIONS        default "double float"
 #   THREADS           default "1 2"
-#   SIZES             default "24|26" (a regex alternative of n values, all >= 22)
+#   SIZES             default "24|26" (n values separated by |, all >= 22)
 #   REPETITIONS       default 3
 #   MIN_TIME          seconds per benchmark, default 0.1
 set -euo pipefail
@@ -43,16 +43,27 @@ log="$(mktemp)"
 all="$(mktemp)"
 trap 'rm -f "$csv" "$log" "$all"' EXIT
 
+# Run one filter and tag its rows with a group id, so that each group uses its own reference.
+run_tagged() {
+  if ! "$bin" --benchmark_format=csv --benchmark_filter="$2" "${extra[@]}" >"$csv" 2>"$log"; then
+    cat "$log" >&2
+    exit 1
+  fi
+  awk -v g="$1" '/^"/ { print g "," $0 }' "$csv" >>"$all"
+}
+
+# A group is one kernel, precision, thread count and size; the reference runs just before and
+# just after it and the group is compared with the mean of the two, which follows the drift of
+# a shared machine's bandwidth more closely than one reference per kernel.
 for t in $threads_list; do
   for p in $precisions; do
     for k in $kernels; do
-      filter="^(inplace/double/threads:$t/|$k/$p/n:($sizes)/.*threads:$t/)"
-      if ! "$bin" --benchmark_format=csv --benchmark_filter="$filter" "${extra[@]}" >"$csv" 2>"$log"; then
-        cat "$log" >&2
-        exit 1
-      fi
-      # Tag every row of this group with a group id so its own reference is used.
-      awk -v g="$t-$p-$k" '/^"/ { print g "," $0 }' "$csv" >>"$all"
+      for n in ${sizes//|/ }; do
+        g="$t-$p-$k-$n"
+        run_tagged "$g" "^inplace/double/threads:$t/"
+        run_tagged "$g" "^$k/$p/n:$n/.*threads:$t/"
+        run_tagged "$g" "^inplace/double/threads:$t/"
+      done
     done
   done
 done
@@ -71,7 +82,7 @@ awk -F, -v reps="$reps" '
     kernel = parts[1]; prec = parts[2]
     bps = $7 + 0
     th = field(name, "threads")
-    if (kernel == "inplace") { ref[group] = bps; refsum[th] += bps; refcount[th]++; next }
+    if (kernel == "inplace") { gsum[group] += bps; gcount[group]++; refsum[th] += bps; refcount[th]++; next }
     nn = field(name, "n") + 0
     if (nn < 22) next
     tg = field(name, "target")
@@ -82,8 +93,8 @@ awk -F, -v reps="$reps" '
     for (th in refsum) printf "# reference inplace threads=%s %.2f GB/s (mean over groups)\n", th, refsum[th] / refcount[th] / 1e9
     for (i = 1; i <= count; i++) {
       split(rows[i], r, SUBSEP)
-      if (!(r[1] in ref)) continue
-      f = r[7] / ref[r[1]]
+      if (!(r[1] in gcount)) continue
+      f = r[7] / (gsum[r[1]] / gcount[r[1]])
       printf "fraction %s n=%d %s threads=%s target=%s %.3f\n", r[2], r[3], r[4], r[5], r[6], f
       w = r[2] SUBSEP r[4] SUBSEP r[5]
       if (!(w in worst) || f < worst[w]) { worst[w] = f; where[w] = "n=" r[3] " target=" r[6] }
