@@ -158,6 +158,23 @@ struct sample_table {
     double total() const noexcept { return prefix.back(); }
 };
 
+/// Amplitudes per sampling block: the unit whose probability sum both sampling passes compute
+/// the same way, so the assignment pass can skip a block that holds no target.
+inline constexpr index_t sample_block = 64;
+
+/// Sum of |psi[z]|^2 over [0, len), in four interleaved partial sums: four independent addition
+/// chains instead of one, which is what bounded the sampling passes (a chain of dependent
+/// additions, one per amplitude). Both passes call it, so their block sums agree bit for bit.
+template <class Real>
+inline double block_prob(const std::complex<Real>* psi, index_t len) noexcept {
+    double s[4] = {0.0, 0.0, 0.0, 0.0};
+    index_t z = 0;
+    for (; z + 4 <= len; z += 4)
+        for (index_t k = 0; k < 4; ++k) s[k] += born_prob(psi[z + k]);
+    for (; z < len; ++z) s[0] += born_prob(psi[z]);
+    return (s[0] + s[1]) + (s[2] + s[3]);
+}
+
 template <class Real>
 sample_table make_sample_table(const std::complex<Real>* psi, qubit_t n, const exec_policy& pol) {
     const index_t len = index_t{1} << n;
@@ -170,7 +187,8 @@ sample_table make_sample_table(const std::complex<Real>* psi, qubit_t n, const e
 #pragma omp parallel for num_threads(threads) schedule(static) if (threads > 1)
     for (index_t c = 0; c < chunks; ++c) {
         double s = 0.0;
-        for (index_t z = c * chunk, e = std::min(len, (c + 1) * chunk); z < e; ++z) s += born_prob(psi[z]);
+        for (index_t z = c * chunk, e = std::min(len, (c + 1) * chunk); z < e; z += sample_block)
+            s += block_prob(psi + z, std::min(sample_block, e - z));
         sums[c] = s;
     }
     t.prefix.assign(static_cast<std::size_t>(chunks) + 1, 0.0);
@@ -192,8 +210,11 @@ sample_table make_sample_table(const std::complex<Real>* psi, qubit_t n, const e
 /// is the index with cum(z) <= u < cum(z) + p(z), where cum runs over the amplitudes in order.
 /// First a merge of the sorted targets with the chunk boundaries gives each chunk its range of
 /// targets; then each chunk with targets is swept on its own (in parallel), restarting its running
-/// sum from prefix[chunk]. A target the running sum does not reach (rounding at a chunk end, or a
-/// target at or above the total) goes to the last index of non-zero probability before it, never
+/// sum from prefix[chunk]. Within a chunk, a block of `sample_block` amplitudes whose sum does not
+/// reach the next target is skipped with that sum (four addition chains, not one per amplitude);
+/// only blocks that hold a target are walked amplitude by amplitude. A target the running sum
+/// does not reach (rounding at a block or chunk end, or a target at or above the total) goes to
+/// the last index of non-zero probability before it, never
 /// to an index of probability 0. emit(j, z) is called once per target, from any thread.
 template <class Real, class U, class Emit>
 void assign_sorted(const std::complex<Real>* psi, qubit_t n, const sample_table& t, index_t count, U&& u, Emit&& emit,
@@ -216,15 +237,38 @@ void assign_sorted(const std::complex<Real>* psi, qubit_t n, const sample_table&
         const index_t end = start[c + 1];
         if (k == end) continue;
         double acc = t.prefix[c];
-        index_t last = c * chunk; // overwritten before use: a chunk with targets has p > 0 somewhere
-        for (index_t z = c * chunk, ze = std::min(len, (c + 1) * chunk); z < ze && k < end; ++z) {
-            const double p = born_prob(psi[z]);
-            if (!(p > 0.0)) continue;
-            acc += p;
-            last = z;
-            while (k < end && u(k) < acc) emit(k++, z);
+        index_t last = len; // last index of non-zero probability in the block being walked
+        const index_t zb = c * chunk, ze = std::min(len, (c + 1) * chunk);
+        for (index_t b = zb; b < ze && k < end; b += sample_block) {
+            const index_t be = std::min(ze, b + sample_block);
+            const double bsum = block_prob(psi + b, be - b);
+            if (!(u(k) < acc + bsum)) { // no target in this block: skip it whole
+                acc += bsum;
+                continue;
+            }
+            double run = acc;
+            for (index_t z = b; z < be && k < end; ++z) {
+                const double p = born_prob(psi[z]);
+                if (!(p > 0.0)) continue;
+                run += p;
+                last = z;
+                while (k < end && u(k) < run) emit(k++, z);
+            }
+            // Targets between the running sum and the block sum (rounding) take the block's
+            // last index of non-zero probability.
+            while (k < end && u(k) < acc + bsum) emit(k++, last);
+            acc += bsum;
         }
-        while (k < end) emit(k++, last);
+        if (k < end) {
+            // Targets the chunk's sums did not reach (rounding at the chunk end) take the
+            // chunk's last index of non-zero probability; a chunk with targets has one.
+            for (index_t z = ze; z-- > zb;)
+                if (born_prob(psi[z]) > 0.0) {
+                    last = z;
+                    break;
+                }
+            while (k < end) emit(k++, last);
+        }
     }
 }
 
