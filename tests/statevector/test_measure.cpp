@@ -409,3 +409,52 @@ TEST_CASE("samples come in an independent order, not sorted", "[measure][sample]
     CHECK(std::abs(static_cast<double>(changes) - shots / 2.0) < 4 * 50.0);
     CHECK(std::abs(static_cast<double>(ones) - shots / 2.0) < 4 * 50.0);
 }
+
+TEMPLATE_TEST_CASE("few shots on a broad state pass a chi-square test", "[measure][sample]", float, double) {
+    // With few shots per call most probability blocks hold no target and are skipped by their
+    // sum; pooling 5000 calls of 20 shots checks that skipping keeps the distribution. The
+    // weights 1 + (z mod 7) give every outcome of the 2^12 some probability.
+    const qubit_t n = 12;
+    const std::size_t dim = std::size_t{1} << n;
+    std::vector<double> w(dim);
+    double sum = 0.0;
+    for (std::size_t z = 0; z < dim; ++z) sum += (w[z] = 1.0 + static_cast<double>(z % 7));
+    std::vector<cd> amps(dim);
+    for (std::size_t z = 0; z < dim; ++z) amps[z] = std::polar(std::sqrt(w[z] / sum), 0.37 * static_cast<double>(z));
+    const auto s = StateVector<TestType>::from_amplitudes(amps, 1e-4);
+    const std::vector<double> p = probabilities(s);
+    double psum = 0.0;
+    for (double x : p) psum += x;
+    std::vector<double> observed(dim, 0.0);
+    const std::size_t calls = 5000, shots = 20;
+    for (std::size_t c = 0; c < calls; ++c)
+        for (index_t z : sample(s, shots, 1000 + c)) observed[z] += 1.0;
+    // Bins of 64 consecutive outcomes: ~31 expected counts each.
+    const double total = static_cast<double>(calls * shots);
+    double chi2 = 0.0;
+    const std::size_t bin = 64;
+    for (std::size_t b = 0; b < dim; b += bin) {
+        double e = 0.0, o = 0.0;
+        for (std::size_t z = b; z < b + bin; ++z) {
+            e += total * p[z] / psum;
+            o += observed[z];
+        }
+        chi2 += (o - e) * (o - e) / e;
+    }
+    const double df = static_cast<double>(dim / bin - 1);
+    const double critical = chi_square_quantile(df, 3.0902);
+    INFO("chi2 = " << chi2 << " with " << df << " degrees of freedom; 0.999 critical value " << critical);
+    CHECK(chi2 < critical);
+    // Within a bin the outcomes must not drift to the later indices either: counts by the
+    // position inside the 64-outcome chunk against their expectation.
+    std::vector<double> pos_e(bin, 0.0), pos_o(bin, 0.0);
+    for (std::size_t z = 0; z < dim; ++z) {
+        pos_e[z % bin] += total * p[z] / psum;
+        pos_o[z % bin] += observed[z];
+    }
+    double chi2_pos = 0.0;
+    for (std::size_t k = 0; k < bin; ++k) chi2_pos += (pos_o[k] - pos_e[k]) * (pos_o[k] - pos_e[k]) / pos_e[k];
+    const double critical_pos = chi_square_quantile(static_cast<double>(bin - 1), 3.0902);
+    INFO("position chi2 = " << chi2_pos << "; critical " << critical_pos);
+    CHECK(chi2_pos < critical_pos);
+}

@@ -160,7 +160,7 @@ struct sample_table {
 
 /// Amplitudes per sampling block: the unit whose probability sum both sampling passes compute
 /// the same way, so the assignment pass can skip a block that holds no target.
-inline constexpr index_t sample_block = 64;
+inline constexpr index_t sample_block = 16;
 
 /// Sum of |psi[z]|^2 over [0, len), in four interleaved partial sums: four independent addition
 /// chains instead of one, which is what bounded the sampling passes (a chain of dependent
