@@ -175,6 +175,14 @@ inline double block_prob(const std::complex<Real>* psi, index_t len) noexcept {
     return (s[0] + s[1]) + (s[2] + s[3]);
 }
 
+/// The highest index in [begin, end) of non-zero probability, or end when there is none.
+template <class Real>
+inline index_t last_nonzero_in(const std::complex<Real>* psi, index_t begin, index_t end) noexcept {
+    for (index_t z = end; z-- > begin;)
+        if (born_prob(psi[z]) > 0.0) return z;
+    return end;
+}
+
 template <class Real>
 sample_table make_sample_table(const std::complex<Real>* psi, qubit_t n, const exec_policy& pol) {
     const index_t len = index_t{1} << n;
@@ -195,11 +203,11 @@ sample_table make_sample_table(const std::complex<Real>* psi, qubit_t n, const e
     for (index_t c = 0; c < chunks; ++c) t.prefix[c + 1] = t.prefix[c] + sums[c];
     for (index_t c = chunks; c-- > 0;) {
         if (sums[c] > 0.0) {
-            for (index_t z = std::min(len, (c + 1) * chunk); z-- > c * chunk;) {
-                if (born_prob(psi[z]) > 0.0) {
-                    t.last_nonzero = z;
-                    return t;
-                }
+            const index_t ce = std::min(len, (c + 1) * chunk);
+            const index_t z = last_nonzero_in(psi, c * chunk, ce);
+            if (z != ce) {
+                t.last_nonzero = z;
+                return t;
             }
         }
     }
@@ -262,11 +270,7 @@ void assign_sorted(const std::complex<Real>* psi, qubit_t n, const sample_table&
         if (k < end) {
             // Targets the chunk's sums did not reach (rounding at the chunk end) take the
             // chunk's last index of non-zero probability; a chunk with targets has one.
-            for (index_t z = ze; z-- > zb;)
-                if (born_prob(psi[z]) > 0.0) {
-                    last = z;
-                    break;
-                }
+            last = last_nonzero_in(psi, zb, ze);
             while (k < end) emit(k++, last);
         }
     }
