@@ -175,38 +175,50 @@ struct group_walk {
     }
 };
 
+/// The groups of one tile group: body(b) for each group base b inside the tile (near controls
+/// included), counting up around the masked bits, and prefetch(i) for i = 0 .. nl - 1 spread
+/// evenly over the groups (a Bresenham walk: no division in the loop). Both walks use it.
+template <class Body, class Prefetch>
+[[gnu::always_inline]] inline void tile_group_walk(const group_walk& w, index_t nl, Body&& body, Prefetch&& prefetch) {
+    const index_t ng = w.near_groups;
+    const index_t near_mask = w.near_mask;
+    const index_t near_ctrl = w.near_ctrl;
+    index_t b = 0;
+    if (nl == 0) {
+        for (index_t g = 0; g < ng; ++g, b = ((b | near_mask) + 1) & ~near_mask) body(b | near_ctrl);
+        return;
+    }
+    index_t done = 0, err = 0;
+    for (index_t g = 0; g < ng; ++g, b = ((b | near_mask) + 1) & ~near_mask) {
+        err += nl;
+        while (err >= ng) {
+            err -= ng;
+            prefetch(done++);
+        }
+        body(b | near_ctrl);
+    }
+}
+
 /// Groups of tile groups [begin, end). Everything the loop reads is copied into locals first,
 /// the body included: a store to the state could otherwise alias them in the compiler's eyes,
 /// forcing a reload of every coefficient and mask after each store.
 template <class T, class Body>
 inline void walk_range(const group_walk& w, index_t begin, index_t end, const T* psi, Body body) {
-    const index_t ng = w.near_groups;
-    const index_t near_mask = w.near_mask;
-    const index_t near_ctrl = w.near_ctrl;
     const index_t* lines = w.lines.data();
     const index_t nl = static_cast<index_t>(w.lines.size());
     const bool prefetch = w.prefetch;
     const bool l1 = w.prefetch_l1;
     for (index_t tg = begin; tg < end; ++tg) {
         const index_t tbase = w.tile_base(tg);
-        index_t b = 0; // group base inside the tile: counts up around the masked bits
-        if (prefetch && tg + 1 < end) {
-            const T* next = psi + w.tile_base(tg + 1);
-            // Spread the next tile group's nl lines evenly over this one's ng groups (a
-            // Bresenham walk: no division in the loop).
-            index_t done = 0, err = 0;
-            for (index_t g = 0; g < ng; ++g, b = ((b | near_mask) + 1) & ~near_mask) {
-                err += nl;
-                while (err >= ng) {
-                    err -= ng;
-                    if (l1) __builtin_prefetch(next + lines[done++], 1, 3);
-                    else __builtin_prefetch(next + lines[done++], 1, 2);
-                }
-                body(tbase + (b | near_ctrl));
-            }
-        } else {
-            for (index_t g = 0; g < ng; ++g, b = ((b | near_mask) + 1) & ~near_mask) body(tbase + (b | near_ctrl));
-        }
+        // While this tile group computes, its successor's touched lines are prefetched.
+        const bool ahead = prefetch && tg + 1 < end;
+        const T* next = ahead ? psi + w.tile_base(tg + 1) : psi;
+        tile_group_walk(
+            w, ahead ? nl : 0, [&](index_t b) __attribute__((always_inline)) { body(tbase + b); },
+            [&](index_t i) __attribute__((always_inline)) {
+                if (l1) __builtin_prefetch(next + lines[i], 1, 3);
+                else __builtin_prefetch(next + lines[i], 1, 2);
+            });
     }
 }
 
@@ -238,9 +250,6 @@ inline void walk_staged(const group_walk& w, index_t begin, index_t end, T* psi,
     T* buf = static_cast<T*>(::operator new(buffered * tile * sizeof(T), std::align_val_t{64}));
     small_vector<index_t, 64> far_off(streams);
     for (std::size_t f = 0; f < streams; ++f) far_off[f] = bits::scatter_bits(f, w.far_targets);
-    const index_t ng = w.near_groups;
-    const index_t near_mask = w.near_mask;
-    const index_t near_ctrl = w.near_ctrl;
     for (index_t tg = begin; tg < end; ++tg) {
         const index_t tbase = w.tile_base(tg);
         for (std::size_t f = 0; f < buffered; ++f) std::memcpy(static_cast<void*>(buf + f * tile), psi + tbase + far_off[f], tile * sizeof(T));
@@ -249,24 +258,12 @@ inline void walk_staged(const group_walk& w, index_t begin, index_t end, T* psi,
             return f < buffered ? buf + f * tile + (off & tile_mask) : psi + tbase + off;
         };
         auto body = factory(at);
-        index_t b = 0;
-        if (tg + 1 < end) {
-            // Read the next tile group's buffered tiles into L2 while this one computes.
-            const index_t next = w.tile_base(tg + 1);
-            const index_t nl = static_cast<index_t>(buffered) * tile_lines;
-            index_t done = 0, err = 0;
-            for (index_t g = 0; g < ng; ++g, b = ((b | near_mask) + 1) & ~near_mask) {
-                err += nl;
-                while (err >= ng) {
-                    err -= ng;
-                    __builtin_prefetch(psi + next + far_off[done >> tile_lines_shift] + ((done & (tile_lines - 1)) << line_shift), 0, 2);
-                    ++done;
-                }
-                body(b | near_ctrl);
-            }
-        } else {
-            for (index_t g = 0; g < ng; ++g, b = ((b | near_mask) + 1) & ~near_mask) body(b | near_ctrl);
-        }
+        // Read the next tile group's buffered tiles into L2 while this one computes.
+        const bool ahead = tg + 1 < end;
+        const index_t next = ahead ? w.tile_base(tg + 1) : 0;
+        tile_group_walk(w, ahead ? static_cast<index_t>(buffered) * tile_lines : 0, body, [&](index_t i) __attribute__((always_inline)) {
+            __builtin_prefetch(psi + next + far_off[i >> tile_lines_shift] + ((i & (tile_lines - 1)) << line_shift), 0, 2);
+        });
         for (std::size_t f = 0; f < buffered; ++f) std::memcpy(static_cast<void*>(psi + tbase + far_off[f]), buf + f * tile, tile * sizeof(T));
     }
     ::operator delete(buf, std::align_val_t{64});
