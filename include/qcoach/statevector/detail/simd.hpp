@@ -53,13 +53,47 @@ struct xor_index {
     static constexpr unsigned get(unsigned i, unsigned) { return i ^ X; }
 };
 
+#if XSIMD_WITH_AVX512F
+/// The 8-bit immediate that sends each of four 2-bit fields i to i ^ x (vpermilps, vshuff32x4).
+constexpr int xor_imm4(unsigned x) noexcept {
+    return static_cast<int>((0u ^ x) | ((1u ^ x) << 2) | ((2u ^ x) << 4) | ((3u ^ x) << 6));
+}
+
+/// permute_xor on a 512-bit register with immediates: the bits of X inside a 128-bit block as an
+/// in-lane permute, the bits above as a shuffle of 128-bit blocks (the generic swizzle loads an
+/// index register and uses the full-width permute). The maskz forms with a full mask compile to
+/// the plain instructions; GCC 12.2's plain intrinsics draw a false -Wuninitialized.
+template <unsigned X, class Real>
+inline rbatch<Real> permute_xor_512(const rbatch<Real>& v) noexcept {
+    if constexpr (std::is_same_v<Real, float>) {
+        constexpr unsigned in = X & 3u, block = X >> 2;
+        __m512 r = v;
+        if constexpr (in != 0) r = _mm512_maskz_permute_ps(__mmask16(0xFFFF), r, xor_imm4(in));
+        if constexpr (block != 0) r = _mm512_maskz_shuffle_f32x4(__mmask16(0xFFFF), r, r, xor_imm4(block));
+        return r;
+    } else {
+        constexpr unsigned in = X & 1u, block = X >> 1;
+        __m512d r = v;
+        if constexpr (in != 0) r = _mm512_maskz_permute_pd(__mmask8(0xFF), r, 0x55);
+        if constexpr (block != 0) r = _mm512_maskz_shuffle_f64x2(__mmask8(0xFF), r, r, xor_imm4(block));
+        return r;
+    }
+}
+#endif
+
 /// Permute the reals of a batch: element i of the result is element i ^ X of v.
 /// X = 1 swaps re and im; X = 2m moves complex lane l to lane l ^ m.
 template <unsigned X, class Real>
 inline rbatch<Real> permute_xor(const rbatch<Real>& v) noexcept {
     if constexpr (X == 0) {
         return v;
-    } else {
+    }
+#if XSIMD_WITH_AVX512F
+    else if constexpr (sizeof(rbatch<Real>) == 64) {
+        return permute_xor_512<X, Real>(v);
+    }
+#endif
+    else {
         using index_type = std::conditional_t<sizeof(Real) == 8, std::uint64_t, std::uint32_t>;
         return xsimd::swizzle(v, xsimd::make_batch_constant<xsimd::batch<index_type, simd_arch>, xor_index<X>>());
     }
@@ -74,6 +108,19 @@ struct spread_index {
 
 template <unsigned Offset, class Real>
 inline rbatch<Real> spread(const rbatch<Real>& v) noexcept {
+#if XSIMD_WITH_AVX512F
+    if constexpr (sizeof(rbatch<Real>) == 64) { // the full-width permute, maskz form (see permute_xor_512)
+        if constexpr (std::is_same_v<Real, float>) {
+            const __m512i idx = _mm512_setr_epi32(Offset, Offset, Offset + 1, Offset + 1, Offset + 2, Offset + 2, Offset + 3,
+                                                  Offset + 3, Offset + 4, Offset + 4, Offset + 5, Offset + 5, Offset + 6,
+                                                  Offset + 6, Offset + 7, Offset + 7);
+            return _mm512_maskz_permutexvar_ps(__mmask16(0xFFFF), idx, v);
+        } else {
+            const __m512i idx = _mm512_setr_epi64(Offset, Offset, Offset + 1, Offset + 1, Offset + 2, Offset + 2, Offset + 3, Offset + 3);
+            return _mm512_maskz_permutexvar_pd(__mmask8(0xFF), idx, v);
+        }
+    }
+#endif
     using index_type = std::conditional_t<sizeof(Real) == 8, std::uint64_t, std::uint32_t>;
     return xsimd::swizzle(v, xsimd::make_batch_constant<xsimd::batch<index_type, simd_arch>, spread_index<Offset>>());
 }

@@ -181,11 +181,15 @@ struct rx_consts {
 };
 
 /// Float lane qubit 0: element i <- element i ^ 3 (partner lane, re/im swapped), in-lane.
-inline rbatch<float> swap_lanes_in_pair(const rbatch<float>& v) noexcept {
+/// A template so that the AVX branch is only instantiated where the register is 256 bits wide
+/// (with AVX-512 enabled, rbatch<float> is a 512-bit batch).
+template <class Real>
+    requires std::is_same_v<Real, float>
+inline rbatch<Real> swap_lanes_in_pair(const rbatch<Real>& v) noexcept {
 #if XSIMD_WITH_AVX
-    if constexpr (sizeof(rbatch<float>) == 32) return _mm256_permute_ps(v, 0x1B);
+    if constexpr (sizeof(rbatch<Real>) == 32) return _mm256_permute_ps(v, 0x1B);
 #endif
-    return permute_xor<3, float>(v);
+    return permute_xor<3, Real>(v);
 }
 
 /// One gate's output for amplitudes x from the partners' registers already re/im-swapped (and
@@ -204,7 +208,7 @@ inline rbatch<Real> rx_lanes(rbatch<Real> a, const rx_consts<Real>& k) noexcept 
         return a;
     } else {
         rbatch<Real> partner;
-        if constexpr (sizeof(Real) == 4 && Q == 0) partner = swap_lanes_in_pair(a);
+        if constexpr (sizeof(Real) == 4 && Q == 0) partner = swap_lanes_in_pair<Real>(a);
         else partner = permute_xor<(2u << Q) | 1u, Real>(a);
         return rx_lanes<Unit, Real, Q + 1>(rx_one<Unit>(a, partner, k), k);
     }
@@ -315,6 +319,39 @@ inline rbatch<Real> energy_pairs(const energy_source<Real>& es, index_t z) noexc
             else if (es.k16) d = _mm_set_pd(es.k16[z + 1], es.k16[z]);
             else d = _mm_loadu_pd(es.e + z);
             return _mm256_set_m128d(_mm_unpackhi_pd(d, d), _mm_unpacklo_pd(d, d));
+        }
+    }
+#endif
+#if XSIMD_WITH_AVX512F
+    if constexpr (sizeof(rbatch<Real>) == 64) {
+        // The same with 512-bit registers (maskz forms: see permute_xor_512 in simd.hpp).
+        if constexpr (std::is_same_v<Real, float>) {
+            if (es.k8) {
+                const __m128i x = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(es.k8 + z));
+                return _mm512_maskz_cvtepi32_ps(__mmask16(0xFFFF), _mm512_maskz_cvtepu8_epi32(__mmask16(0xFFFF), _mm_unpacklo_epi8(x, x)));
+            }
+            if (es.k16) {
+                const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(es.k16 + z));
+                const __m256i d = _mm256_set_m128i(_mm_unpackhi_epi16(x, x), _mm_unpacklo_epi16(x, x));
+                return _mm512_maskz_cvtepi32_ps(__mmask16(0xFFFF), _mm512_maskz_cvtepu16_epi32(__mmask16(0xFFFF), d));
+            }
+            const __m512i idx = _mm512_setr_epi32(0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7);
+            return _mm512_maskz_permutexvar_ps(__mmask16(0xFFFF), idx, _mm512_maskz_loadu_ps(__mmask16(0x00FF), es.e + z));
+        } else {
+            if (es.k8 || es.k16) {
+                __m128i x;
+                if (es.k8) {
+                    std::int32_t four;
+                    std::memcpy(&four, es.k8 + z, 4);
+                    x = _mm_cvtepu8_epi32(_mm_cvtsi32_si128(four));
+                } else {
+                    x = _mm_cvtepu16_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(es.k16 + z)));
+                }
+                const __m256i d = _mm256_set_m128i(_mm_unpackhi_epi32(x, x), _mm_unpacklo_epi32(x, x));
+                return _mm512_maskz_cvtepi32_pd(__mmask8(0xFF), d);
+            }
+            const __m512i idx = _mm512_setr_epi64(0, 0, 1, 1, 2, 2, 3, 3);
+            return _mm512_maskz_permutexvar_pd(__mmask8(0xFF), idx, _mm512_maskz_loadu_pd(__mmask8(0x0F), es.e + z));
         }
     }
 #endif
@@ -579,6 +616,17 @@ inline rbatch<Real> mul_interleaved(const rbatch<Real>& ph, const rbatch<Real>& 
         }
     }
 #endif
+#if XSIMD_WITH_AVX512F
+    if constexpr (sizeof(rbatch<Real>) == 64) {
+        if constexpr (std::is_same_v<Real, float>) {
+            return xsimd::fma(rbatch<Real>(_mm512_maskz_moveldup_ps(__mmask16(0xFFFF), ph)), v,
+                              (rbatch<Real>(_mm512_maskz_movehdup_ps(__mmask16(0xFFFF), ph)) * sign) * swap_re_im(v));
+        } else {
+            return xsimd::fma(rbatch<Real>(_mm512_maskz_movedup_pd(__mmask8(0xFF), ph)), v,
+                              (rbatch<Real>(_mm512_maskz_permute_pd(__mmask8(0xFF), ph, 0xFF)) * sign) * swap_re_im(v));
+        }
+    }
+#endif
     using index_type = std::conditional_t<sizeof(Real) == 8, std::uint64_t, std::uint32_t>;
     using arch = qcoach::detail::simd_arch;
     const rbatch<Real> re = xsimd::swizzle(ph, xsimd::make_batch_constant<xsimd::batch<index_type, arch>, dup_index<0>>());
@@ -602,6 +650,21 @@ inline rbatch<Real> gather_phase(const std::complex<Real>* tab, const K* k) noex
             const __m128d hi = _mm_loadh_pd(_mm_load_sd(t + k[2]), t + k[3]);
             return _mm256_castpd_ps(_mm256_insertf128_pd(_mm256_castpd128_pd256(lo), hi, 1));
         }
+    }
+#endif
+#if XSIMD_WITH_AVX512F
+    if constexpr (sizeof(rbatch<Real>) == 64) {
+        // One gather of eight 64-bit words: a float entry each, or the halves of a double entry.
+        const auto* t = reinterpret_cast<const double*>(tab);
+        __m256i idx;
+        if constexpr (std::is_same_v<Real, float>) {
+            idx = _mm256_setr_epi32(k[0], k[1], k[2], k[3], k[4], k[5], k[6], k[7]);
+        } else {
+            idx = _mm256_setr_epi32(2 * k[0], 2 * k[0] + 1, 2 * k[1], 2 * k[1] + 1, 2 * k[2], 2 * k[2] + 1, 2 * k[3], 2 * k[3] + 1);
+        }
+        const __m512d g = _mm512_mask_i32gather_pd(_mm512_setzero_pd(), __mmask8(0xFF), idx, t, 8);
+        if constexpr (std::is_same_v<Real, float>) return _mm512_castpd_ps(g);
+        else return g;
     }
 #endif
     constexpr unsigned lanes = simd_lanes<Real>;
