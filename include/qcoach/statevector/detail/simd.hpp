@@ -65,17 +65,19 @@ constexpr int xor_imm4(unsigned x) noexcept {
 /// the plain instructions; GCC 12.2's plain intrinsics draw a false -Wuninitialized.
 template <unsigned X, class Real>
 inline rbatch<Real> permute_xor_512(const rbatch<Real>& v) noexcept {
+    // The immediates are constexpr variables: without optimization the intrinsics are macros
+    // that need a constant expression there.
     if constexpr (std::is_same_v<Real, float>) {
-        constexpr unsigned in = X & 3u, block = X >> 2;
+        constexpr int in = xor_imm4(X & 3u), block = xor_imm4(X >> 2);
         __m512 r = v;
-        if constexpr (in != 0) r = _mm512_maskz_permute_ps(__mmask16(0xFFFF), r, xor_imm4(in));
-        if constexpr (block != 0) r = _mm512_maskz_shuffle_f32x4(__mmask16(0xFFFF), r, r, xor_imm4(block));
+        if constexpr ((X & 3u) != 0) r = _mm512_maskz_permute_ps(__mmask16(0xFFFF), r, in);
+        if constexpr ((X >> 2) != 0) r = _mm512_maskz_shuffle_f32x4(__mmask16(0xFFFF), r, r, block);
         return r;
     } else {
-        constexpr unsigned in = X & 1u, block = X >> 1;
+        constexpr int block = xor_imm4(X >> 1);
         __m512d r = v;
-        if constexpr (in != 0) r = _mm512_maskz_permute_pd(__mmask8(0xFF), r, 0x55);
-        if constexpr (block != 0) r = _mm512_maskz_shuffle_f64x2(__mmask8(0xFF), r, r, xor_imm4(block));
+        if constexpr ((X & 1u) != 0) r = _mm512_maskz_permute_pd(__mmask8(0xFF), r, 0x55);
+        if constexpr ((X >> 1) != 0) r = _mm512_maskz_shuffle_f64x2(__mmask8(0xFF), r, r, block);
         return r;
     }
 }
