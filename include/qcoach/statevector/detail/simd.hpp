@@ -110,19 +110,6 @@ struct spread_index {
 
 template <unsigned Offset, class Real>
 inline rbatch<Real> spread(const rbatch<Real>& v) noexcept {
-#if XSIMD_WITH_AVX512F
-    if constexpr (sizeof(rbatch<Real>) == 64) { // the full-width permute, maskz form (see permute_xor_512)
-        if constexpr (std::is_same_v<Real, float>) {
-            const __m512i idx = _mm512_setr_epi32(Offset, Offset, Offset + 1, Offset + 1, Offset + 2, Offset + 2, Offset + 3,
-                                                  Offset + 3, Offset + 4, Offset + 4, Offset + 5, Offset + 5, Offset + 6,
-                                                  Offset + 6, Offset + 7, Offset + 7);
-            return _mm512_maskz_permutexvar_ps(__mmask16(0xFFFF), idx, v);
-        } else {
-            const __m512i idx = _mm512_setr_epi64(Offset, Offset, Offset + 1, Offset + 1, Offset + 2, Offset + 2, Offset + 3, Offset + 3);
-            return _mm512_maskz_permutexvar_pd(__mmask8(0xFF), idx, v);
-        }
-    }
-#endif
     using index_type = std::conditional_t<sizeof(Real) == 8, std::uint64_t, std::uint32_t>;
     return xsimd::swizzle(v, xsimd::make_batch_constant<xsimd::batch<index_type, simd_arch>, spread_index<Offset>>());
 }
