@@ -36,24 +36,28 @@ void dense_apply(std::complex<Real>* psi, qubit_t n, const gate_layout& lay, con
 // of register-pair targets and in-register target set: about 40 s of a 45 s translation unit
 // at -O2 with AVX-512). A program of many translation units can compile them once: define
 // QCOACH_EXTERN_DENSE_KERNELS where qcoach is included, and in one translation unit (compiled
-// with the same target flags) instantiate them:
-//     template void qcoach::detail::dense_apply<float>(std::complex<float>*, qcoach::qubit_t,
-//         const qcoach::detail::gate_layout&, const std::complex<double>*, const qcoach::exec_policy&);
-// and the same for double, and dense_simd_dispatch<Real, 0> and dense_planar_dispatch<Real, 1>,
-// which the circuit runner calls directly (the project's tests and examples do this:
-// cmake/dense_kernels.cpp).
-#ifdef QCOACH_EXTERN_DENSE_KERNELS
-extern template void dense_apply<float>(std::complex<float>*, qubit_t, const gate_layout&, const std::complex<double>*,
-                                        const exec_policy&);
-extern template void dense_apply<double>(std::complex<double>*, qubit_t, const gate_layout&, const std::complex<double>*,
-                                         const exec_policy&);
+// with the same target flags, without the macro) write
+//     namespace qcoach::detail { QCOACH_DENSE_KERNEL_ENTRIES(template) }
+// The entries are dense_apply and the two dispatchers, which the circuit runner calls directly.
+// The project's tests and examples do this (cmake/dense_kernels.cpp).
 #if QCOACH_HAS_SIMD
-extern template void dense_simd_dispatch<float, 0>(std::complex<float>*, qubit_t, const dense_plan<float>&, const exec_policy&);
-extern template void dense_simd_dispatch<double, 0>(std::complex<double>*, qubit_t, const dense_plan<double>&, const exec_policy&);
-extern template void dense_planar_dispatch<float, 1>(std::complex<float>*, qubit_t, const dense_plan<float>&, const exec_policy&);
-extern template void dense_planar_dispatch<double, 1>(std::complex<double>*, qubit_t, const dense_plan<double>&,
-                                                      const exec_policy&);
+#define QCOACH_DENSE_KERNEL_SIMD_ENTRIES(KIND)                                                                               \
+    KIND void dense_simd_dispatch<float, 0>(std::complex<float>*, qubit_t, const dense_plan<float>&, const exec_policy&);     \
+    KIND void dense_simd_dispatch<double, 0>(std::complex<double>*, qubit_t, const dense_plan<double>&, const exec_policy&);  \
+    KIND void dense_planar_dispatch<float, 1>(std::complex<float>*, qubit_t, const dense_plan<float>&, const exec_policy&);   \
+    KIND void dense_planar_dispatch<double, 1>(std::complex<double>*, qubit_t, const dense_plan<double>&, const exec_policy&);
+#else
+#define QCOACH_DENSE_KERNEL_SIMD_ENTRIES(KIND)
 #endif
+#define QCOACH_DENSE_KERNEL_ENTRIES(KIND)                                                                                    \
+    KIND void dense_apply<float>(std::complex<float>*, qubit_t, const gate_layout&, const std::complex<double>*,             \
+                                 const exec_policy&);                                                                      \
+    KIND void dense_apply<double>(std::complex<double>*, qubit_t, const gate_layout&, const std::complex<double>*,           \
+                                  const exec_policy&);                                                                     \
+    QCOACH_DENSE_KERNEL_SIMD_ENTRIES(KIND)
+
+#ifdef QCOACH_EXTERN_DENSE_KERNELS
+QCOACH_DENSE_KERNEL_ENTRIES(extern template)
 #endif
 
 } // namespace qcoach::detail
