@@ -215,6 +215,14 @@ TEST_CASE("qubit q is bit q of the amplitude index", "[gates][convention]") {
     Rng rng(3);
     const Eigen::MatrixXcd u = test::random_unitary(2, rng);
     CHECK(test::embed(u, {1}, 3).isApprox(test::kron_single(u, 1, 3)));
+    // The gate tests' reference applies embed() without forming it; on 1-, 2- and 3-qubit
+    // operators, in and out of order, both give the same vector.
+    const qubit_t n = 6;
+    for (const std::vector<qubit_t>& qs : std::vector<std::vector<qubit_t>>{{0}, {5}, {4, 1}, {2, 3}, {5, 0, 3}}) {
+        const Eigen::MatrixXcd m = test::random_unitary(std::size_t{1} << qs.size(), rng);
+        const Eigen::VectorXcd v = test::random_vector(std::size_t{1} << n, rng);
+        CHECK((test::apply_reference(m, qs, n, v) - test::embed(m, qs, n) * v).cwiseAbs().maxCoeff() < 1e-13);
+    }
 }
 
 TEMPLATE_TEST_CASE("every gate matches the Kronecker-product reference", "[gates][kernels]", float, double) {

@@ -20,7 +20,8 @@ using cd = std::complex<double>;
 
 /// Operator on n qubits equal to `m` (2^k x 2^k, first-listed qubit = least significant bit) on
 /// `qubits` and the identity elsewhere. Built as I_rest ⊗ m (so the gate's qubits are the low
-/// bits), then conjugated by the permutation that moves every qubit to its real position.
+/// bits), then conjugated by the permutation P that moves every qubit to its real position:
+/// P W P^T has entry (p(a), p(b)) = W(a, b), so the rows and columns are relabelled directly.
 inline Eigen::MatrixXcd embed(const Eigen::MatrixXcd& m, const std::vector<qubit_t>& qubits, qubit_t n) {
     const std::size_t k = qubits.size();
     const Eigen::Index rest_dim = Eigen::Index{1} << (n - k);
@@ -30,13 +31,17 @@ inline Eigen::MatrixXcd embed(const Eigen::MatrixXcd& m, const std::vector<qubit
     for (qubit_t q = 0; q < n; ++q)
         if (std::find(qubits.begin(), qubits.end(), q) == qubits.end()) order.push_back(q);
     const Eigen::Index dim = Eigen::Index{1} << n;
-    Eigen::MatrixXcd perm = Eigen::MatrixXcd::Zero(dim, dim);
+    std::vector<Eigen::Index> real_of(static_cast<std::size_t>(dim));
     for (Eigen::Index w = 0; w < dim; ++w) {
-        Eigen::Index real_index = 0;
-        for (qubit_t j = 0; j < n; ++j) real_index |= ((w >> j) & 1) << order[j];
-        perm(real_index, w) = 1.0;
+        Eigen::Index r = 0;
+        for (qubit_t j = 0; j < n; ++j) r |= ((w >> j) & 1) << order[j];
+        real_of[static_cast<std::size_t>(w)] = r;
     }
-    return perm * wide * perm.transpose();
+    Eigen::MatrixXcd out(dim, dim);
+    for (Eigen::Index b = 0; b < dim; ++b)
+        for (Eigen::Index a = 0; a < dim; ++a)
+            out(real_of[static_cast<std::size_t>(a)], real_of[static_cast<std::size_t>(b)]) = wide(a, b);
+    return out;
 }
 
 /// Single-qubit operator on qubit q of n, as the Kronecker product I ⊗ .. ⊗ u ⊗ .. ⊗ I with
@@ -89,12 +94,14 @@ constexpr double state_tolerance() {
 namespace qcoach::test {
 
 /// (I_rest ⊗ m) applied to v after moving `qubits` to the low bits, then moved back: the action
-/// of embed(m, qubits, n) on v without forming the 2^n x 2^n permutation products.
+/// of embed(m, qubits, n) on v without forming any 2^n x 2^n matrix. The Kronecker identity
+/// (I ⊗ m) vec(X) = vec(m X) does the product: X is the permuted vector seen as a
+/// 2^k x 2^(n-k) matrix (column r = the block of rest index r).
 inline Eigen::VectorXcd apply_reference(const Eigen::MatrixXcd& m, const std::vector<qubit_t>& qubits, qubit_t n,
                                         const Eigen::VectorXcd& v) {
     const std::size_t k = qubits.size();
+    const Eigen::Index low_dim = Eigen::Index{1} << k;
     const Eigen::Index rest_dim = Eigen::Index{1} << (n - k);
-    const Eigen::MatrixXcd wide = Eigen::kroneckerProduct(Eigen::MatrixXcd::Identity(rest_dim, rest_dim), m).eval();
     std::vector<qubit_t> order(qubits);
     for (qubit_t q = 0; q < n; ++q)
         if (std::find(qubits.begin(), qubits.end(), q) == qubits.end()) order.push_back(q);
@@ -105,10 +112,11 @@ inline Eigen::VectorXcd apply_reference(const Eigen::MatrixXcd& m, const std::ve
         for (qubit_t j = 0; j < n; ++j) r |= ((w >> j) & 1) << order[j];
         real_of[static_cast<std::size_t>(w)] = r;
     }
-    Eigen::VectorXcd pv(dim), out(dim);
-    for (Eigen::Index w = 0; w < dim; ++w) pv(w) = v(real_of[static_cast<std::size_t>(w)]);
-    const Eigen::VectorXcd res = wide * pv;
-    for (Eigen::Index w = 0; w < dim; ++w) out(real_of[static_cast<std::size_t>(w)]) = res(w);
+    Eigen::MatrixXcd x(low_dim, rest_dim);
+    for (Eigen::Index w = 0; w < dim; ++w) x(w % low_dim, w / low_dim) = v(real_of[static_cast<std::size_t>(w)]);
+    const Eigen::MatrixXcd y = m * x;
+    Eigen::VectorXcd out(dim);
+    for (Eigen::Index w = 0; w < dim; ++w) out(real_of[static_cast<std::size_t>(w)]) = y(w % low_dim, w / low_dim);
     return out;
 }
 
