@@ -131,6 +131,8 @@ StateVector<Real> w_state(qubit_t n, const std::vector<std::vector<qubit_t>>& gr
 class xy_mixer {
 public:
     /// @brief A mixer on `groups` (non-empty, disjoint lists of distinct qubits).
+    /// (The template parameter is never given; see detail::xy_sectors.)
+    template <class = void>
     explicit xy_mixer(std::vector<std::vector<qubit_t>> groups, xy_graph graph = xy_graph::ring,
                       xy_form form = xy_form::exact)
         : groups_(std::move(groups)), graph_(graph), form_(form) {
@@ -139,7 +141,7 @@ public:
         for (const auto& g : groups_) {
             const auto k = static_cast<unsigned>(g.size());
             min_qubits_ = std::max(min_qubits_, *std::max_element(g.begin(), g.end()) + 1);
-            if (k >= 2 && k <= detail::xy_sector_max_group && !sectors->count(k)) sectors->emplace(k, detail::xy_sectors(k, graph_));
+            if (k >= 2 && k <= detail::xy_sector_max_group && !sectors->count(k)) sectors->emplace(k, detail::xy_sectors<>(k, graph_));
         }
         sectors_ = std::move(sectors);
     }

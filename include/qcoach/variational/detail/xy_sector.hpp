@@ -44,7 +44,12 @@ struct xy_sector {
 };
 
 /// @brief The blocks of weights 1..k-1 of H on a group of k qubits.
-inline std::vector<xy_sector> xy_sectors(unsigned k, xy_graph g) {
+///
+/// A template only so that the eigen-solver, the longest instantiation of the QAOA headers
+/// (about 4 s of compile time), is compiled where a mixer is built (xy_mixer's constructor is
+/// a template for the same reason), not in every program that includes qcoach/qcoach.hpp.
+template <class Matrix = Eigen::MatrixXd>
+std::vector<xy_sector> xy_sectors(unsigned k, xy_graph g) {
     const auto edges = xy_edges(k, g);
     std::vector<xy_sector> out;
     for (unsigned w = 1; w < k; ++w) {
@@ -58,7 +63,7 @@ inline std::vector<xy_sector> xy_sectors(unsigned k, xy_graph g) {
             for (const auto& [a, b] : edges)
                 if (((z >> a) & 1u) != ((z >> b) & 1u)) s.hamiltonian(s.index_of(z ^ ((1u << a) | (1u << b))), col) += 2.0;
         }
-        Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> es(s.hamiltonian);
+        Eigen::SelfAdjointEigenSolver<Matrix> es(s.hamiltonian);
         s.values = es.eigenvalues();
         s.vectors = es.eigenvectors();
         out.push_back(std::move(s));
