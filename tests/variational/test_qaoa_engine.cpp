@@ -177,7 +177,9 @@ TEMPLATE_TEST_CASE("two layers per pass: p = 1..5 equal the gates one by one, ev
     Rng rng(21);
     const std::vector<double> gammas{0.41, -0.27, 0.93, 0.18, -0.6};
     const std::vector<double> betas{0.3, 1.2, -0.5, 2.0, -1.35}; // unit and exact forms mixed
-    for (qubit_t n : {7u, 10u}) {
+    // The layouts are set relative to n, so 7 qubits take the same paths as 10; the sanitizer
+    // build runs 7 only.
+    for (qubit_t n : test::sanitized ? std::vector<qubit_t>{7u} : std::vector<qubit_t>{7u, 10u}) {
         for (int kind = 0; kind < 2; ++kind) { // one-byte levels, real energies
             std::vector<double> e(std::size_t{1} << n);
             for (auto& v : e) v = kind == 0 ? static_cast<double>(rng.below(12)) : rng.normal();
