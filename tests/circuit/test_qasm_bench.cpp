@@ -1,7 +1,7 @@
 // QASMBench (small) circuits: all load; those without mid-circuit measurement, reset or `if`
-// give the state of an independent dense reference: each operation's matrix on the whole
-// register as an Eigen Kronecker product with the identity (stored sparse, so that n = 10 stays
-// fast also in a sanitizer build), applied one by one to |0...0>, final measurements left out.
+// give the state of an independent dense reference: each operation's matrix as the Kronecker
+// product I ⊗ m on the whole register (test::apply_reference, which the gate tests tie to the
+// explicitly formed product), applied one by one to |0...0>, final measurements left out.
 // Also the fuzzing corpus: every file there parses (and round-trips) or throws a parse_error.
 #include <catch2/catch.hpp>
 
@@ -11,9 +11,6 @@
 #include <sstream>
 #include <string>
 #include <vector>
-
-#include <Eigen/Sparse>
-#include <unsupported/Eigen/KroneckerProduct>
 
 #include "qcoach/circuit/circuit.hpp"
 #include "support/matchers.hpp"
@@ -43,33 +40,6 @@ std::vector<fs::path> files_in(const fs::path& dir, const std::string& ext = "")
     return out;
 }
 
-/// (I_rest ⊗ m) with `qubits` moved to the low bits, applied to v: the Kronecker product is
-/// formed explicitly (sparse), as the dense reference does, and the qubit permutation is an
-/// index map.
-Eigen::VectorXcd apply_kron(const Eigen::MatrixXcd& m, const std::vector<qubit_t>& qubits, qubit_t n, const Eigen::VectorXcd& v) {
-    const std::size_t k = qubits.size();
-    const Eigen::Index rest = Eigen::Index{1} << (n - k);
-    Eigen::SparseMatrix<cd> id(rest, rest);
-    id.setIdentity();
-    const Eigen::SparseMatrix<cd> sm = m.sparseView();
-    const Eigen::SparseMatrix<cd> wide = Eigen::kroneckerProduct(id, sm).eval();
-    std::vector<qubit_t> order(qubits);
-    for (qubit_t q = 0; q < n; ++q)
-        if (std::find(qubits.begin(), qubits.end(), q) == qubits.end()) order.push_back(q);
-    const Eigen::Index dim = Eigen::Index{1} << n;
-    std::vector<Eigen::Index> real_of(static_cast<std::size_t>(dim));
-    for (Eigen::Index w = 0; w < dim; ++w) {
-        Eigen::Index r = 0;
-        for (qubit_t j = 0; j < n; ++j) r |= ((w >> j) & 1) << order[j];
-        real_of[static_cast<std::size_t>(w)] = r;
-    }
-    Eigen::VectorXcd pv(dim), out(dim);
-    for (Eigen::Index w = 0; w < dim; ++w) pv(w) = v(real_of[static_cast<std::size_t>(w)]);
-    const Eigen::VectorXcd res = wide * pv;
-    for (Eigen::Index w = 0; w < dim; ++w) out(real_of[static_cast<std::size_t>(w)]) = res(w);
-    return out;
-}
-
 /// The circuit without its measurements (all terminal when this is called).
 Circuit without_measurements(const Circuit& c) {
     Circuit u(c.num_qubits(), c.num_clbits());
@@ -82,7 +52,7 @@ Eigen::VectorXcd dense_reference(const Circuit& c) {
     const qubit_t n = c.num_qubits();
     Eigen::VectorXcd v = Eigen::VectorXcd::Zero(Eigen::Index{1} << n);
     v(0) = 1.0;
-    for (const Gate& g : c.bind()) v = apply_kron(g.full_matrix(), g.qubits(), n, v);
+    for (const Gate& g : c.bind()) v = test::apply_reference(g.full_matrix(), g.qubits(), n, v);
     return v;
 }
 
