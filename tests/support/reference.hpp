@@ -18,15 +18,10 @@ namespace qcoach::test {
 
 using cd = std::complex<double>;
 
-/// Operator on n qubits equal to `m` (2^k x 2^k, first-listed qubit = least significant bit) on
-/// `qubits` and the identity elsewhere. Built as I_rest ⊗ m (so the gate's qubits are the low
-/// bits), then conjugated by the permutation P that moves every qubit to its real position:
-/// P W P^T has entry (p(a), p(b)) = W(a, b), so the rows and columns are relabelled directly.
-inline Eigen::MatrixXcd embed(const Eigen::MatrixXcd& m, const std::vector<qubit_t>& qubits, qubit_t n) {
-    const std::size_t k = qubits.size();
-    const Eigen::Index rest_dim = Eigen::Index{1} << (n - k);
-    const Eigen::MatrixXcd wide = Eigen::kroneckerProduct(Eigen::MatrixXcd::Identity(rest_dim, rest_dim), m).eval();
-    // Position j of the "wide" index holds qubits[j] for j < k, then the other qubits ascending.
+/// Index relabelling of the references below: entry w is the real index of position w of the
+/// "wide" index, whose bit j holds qubits[j] for j < k and then the other qubits ascending (so
+/// the operator's qubits are the low bits).
+inline std::vector<Eigen::Index> wide_to_real(const std::vector<qubit_t>& qubits, qubit_t n) {
     std::vector<qubit_t> order(qubits);
     for (qubit_t q = 0; q < n; ++q)
         if (std::find(qubits.begin(), qubits.end(), q) == qubits.end()) order.push_back(q);
@@ -37,6 +32,19 @@ inline Eigen::MatrixXcd embed(const Eigen::MatrixXcd& m, const std::vector<qubit
         for (qubit_t j = 0; j < n; ++j) r |= ((w >> j) & 1) << order[j];
         real_of[static_cast<std::size_t>(w)] = r;
     }
+    return real_of;
+}
+
+/// Operator on n qubits equal to `m` (2^k x 2^k, first-listed qubit = least significant bit) on
+/// `qubits` and the identity elsewhere. Built as I_rest ⊗ m (so the gate's qubits are the low
+/// bits), then conjugated by the permutation P that moves every qubit to its real position:
+/// P W P^T has entry (p(a), p(b)) = W(a, b), so the rows and columns are relabelled directly.
+inline Eigen::MatrixXcd embed(const Eigen::MatrixXcd& m, const std::vector<qubit_t>& qubits, qubit_t n) {
+    const std::size_t k = qubits.size();
+    const Eigen::Index rest_dim = Eigen::Index{1} << (n - k);
+    const Eigen::MatrixXcd wide = Eigen::kroneckerProduct(Eigen::MatrixXcd::Identity(rest_dim, rest_dim), m).eval();
+    const Eigen::Index dim = Eigen::Index{1} << n;
+    const std::vector<Eigen::Index> real_of = wide_to_real(qubits, n);
     Eigen::MatrixXcd out(dim, dim);
     for (Eigen::Index b = 0; b < dim; ++b)
         for (Eigen::Index a = 0; a < dim; ++a)
@@ -102,16 +110,8 @@ inline Eigen::VectorXcd apply_reference(const Eigen::MatrixXcd& m, const std::ve
     const std::size_t k = qubits.size();
     const Eigen::Index low_dim = Eigen::Index{1} << k;
     const Eigen::Index rest_dim = Eigen::Index{1} << (n - k);
-    std::vector<qubit_t> order(qubits);
-    for (qubit_t q = 0; q < n; ++q)
-        if (std::find(qubits.begin(), qubits.end(), q) == qubits.end()) order.push_back(q);
     const Eigen::Index dim = Eigen::Index{1} << n;
-    std::vector<Eigen::Index> real_of(static_cast<std::size_t>(dim));
-    for (Eigen::Index w = 0; w < dim; ++w) {
-        Eigen::Index r = 0;
-        for (qubit_t j = 0; j < n; ++j) r |= ((w >> j) & 1) << order[j];
-        real_of[static_cast<std::size_t>(w)] = r;
-    }
+    const std::vector<Eigen::Index> real_of = wide_to_real(qubits, n);
     Eigen::MatrixXcd x(low_dim, rest_dim);
     for (Eigen::Index w = 0; w < dim; ++w) x(w % low_dim, w / low_dim) = v(real_of[static_cast<std::size_t>(w)]);
     const Eigen::MatrixXcd y = m * x;
