@@ -23,3 +23,21 @@ else()
 endif()
 run(${CMAKE_COMMAND} --build "${WORK_DIR}/build" --parallel 2)
 run("${WORK_DIR}/build/consumer")
+
+# Header-only use defines nothing of qcoach's with ordinary linkage: every definition in the
+# headers is inline or a template, or a second file including them would not link (the entry
+# points of core/config.hpp are inline unless QCOACH_SEPARATE_COMPILATION is set). The consumer
+# includes every header, so a strong qcoach symbol in its binary is such a definition.
+find_program(NM_PROGRAM NAMES nm)
+if(NM_PROGRAM)
+  execute_process(COMMAND ${NM_PROGRAM} -C --defined-only "${WORK_DIR}/build/consumer"
+                  RESULT_VARIABLE rc OUTPUT_VARIABLE symbols ERROR_VARIABLE err)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "nm failed (${rc}): ${err}")
+  endif()
+  string(REGEX MATCHALL "[^\n]* [TDBR] qcoach::[^\n]*" strong "${symbols}")
+  if(strong)
+    list(JOIN strong "\n" strong)
+    message(FATAL_ERROR "header-only qcoach defines symbols with ordinary linkage (an inline is missing):\n${strong}")
+  endif()
+endif()

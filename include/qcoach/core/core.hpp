@@ -4,6 +4,7 @@
 
 #include "qcoach/core/aligned.hpp"
 #include "qcoach/core/bits.hpp"
+#include "qcoach/core/config.hpp"
 #include "qcoach/core/error.hpp"
 #include "qcoach/core/memory.hpp"
 #include "qcoach/core/parallel.hpp"

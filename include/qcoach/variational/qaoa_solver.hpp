@@ -31,6 +31,7 @@
 #include <string>
 #include <vector>
 
+#include "qcoach/core/config.hpp"
 #include "qcoach/core/error.hpp"
 #include "qcoach/core/memory.hpp"
 #include "qcoach/qubo/solver.hpp"
@@ -121,26 +122,7 @@ public:
     }
 
     /// @brief Run QAOA and return the samples with the angles, <E> and the optimum's probability.
-    qaoa_solution run(const qubo::BinaryQuadraticModel& model, const qubo::solver_options& options = {}) const {
-        const std::size_t n = model.num_variables();
-        if (n < 1) throw value_error("QAOA solver: the model has no variables");
-        if (n > opts_.max_qubits) {
-            throw value_error("QAOA solver: the model has " + std::to_string(n) + " variables; the full-space simulation is limited to " +
-                              std::to_string(opts_.max_qubits) + " qubits (qaoa_solver_options::max_qubits)");
-        }
-        const auto nq = static_cast<qubit_t>(n);
-        const std::uint64_t amp = opts_.single_precision ? sizeof(std::complex<float>) : sizeof(std::complex<double>);
-        // The work state and the final state, and p + 1 more for the gradient.
-        const std::size_t states = opts_.strategy == qaoa_strategy::fixed ? 2 : opts_.p + 3;
-        check_memory(CostTable::required_bytes(nq) + states * (std::uint64_t{1} << nq) * amp,
-                     "QAOA on " + std::to_string(n) + " qubits at depth " + std::to_string(opts_.p));
-        qubo::detail::run_control control(options);
-        exec_policy pol = default_policy();
-        pol.threads = options.threads;
-        auto table = std::make_shared<const CostTable>(CostTable::from_model(model, pol));
-        return opts_.single_precision ? run_engine<float>(model, table, pol, options, control)
-                                      : run_engine<double>(model, table, pol, options, control);
-    }
+    qaoa_solution run(const qubo::BinaryQuadraticModel& model, const qubo::solver_options& options = {}) const;
 
 private:
     qaoa_angles start_angles(std::size_t p) const {
@@ -199,5 +181,28 @@ private:
 
     qaoa_solver_options opts_;
 };
+
+#if QCOACH_HEADER_DEFINITIONS
+QCOACH_DECL qaoa_solution QaoaSolver::run(const qubo::BinaryQuadraticModel& model, const qubo::solver_options& options) const {
+    const std::size_t n = model.num_variables();
+    if (n < 1) throw value_error("QAOA solver: the model has no variables");
+    if (n > opts_.max_qubits) {
+        throw value_error("QAOA solver: the model has " + std::to_string(n) + " variables; the full-space simulation is limited to " +
+                          std::to_string(opts_.max_qubits) + " qubits (qaoa_solver_options::max_qubits)");
+    }
+    const auto nq = static_cast<qubit_t>(n);
+    const std::uint64_t amp = opts_.single_precision ? sizeof(std::complex<float>) : sizeof(std::complex<double>);
+    // The work state and the final state, and p + 1 more for the gradient.
+    const std::size_t states = opts_.strategy == qaoa_strategy::fixed ? 2 : opts_.p + 3;
+    check_memory(CostTable::required_bytes(nq) + states * (std::uint64_t{1} << nq) * amp,
+                 "QAOA on " + std::to_string(n) + " qubits at depth " + std::to_string(opts_.p));
+    qubo::detail::run_control control(options);
+    exec_policy pol = default_policy();
+    pol.threads = options.threads;
+    auto table = std::make_shared<const CostTable>(CostTable::from_model(model, pol));
+    return opts_.single_precision ? run_engine<float>(model, table, pol, options, control)
+                                  : run_engine<double>(model, table, pol, options, control);
+}
+#endif
 
 } // namespace qcoach::variational

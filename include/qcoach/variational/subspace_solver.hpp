@@ -40,6 +40,7 @@
 #include <string>
 #include <vector>
 
+#include "qcoach/core/config.hpp"
 #include "qcoach/core/error.hpp"
 #include "qcoach/core/memory.hpp"
 #include "qcoach/qubo/constraints.hpp"
@@ -97,32 +98,7 @@ public:
     /// @brief Run QAOA on the feasible assignments of `cm` with `pins`; the samples are over the
     /// variables of `model`, which must be cm.to_model() (passed in so it is built once).
     qaoa_solution run(const qubo::ConstrainedModel& cm, const qubo::BinaryQuadraticModel& model, std::span<const qubo::pin> pins,
-                      const qubo::solver_options& options = {}) const {
-        if (model.num_variables() != cm.num_total_variables() || model.type() != qubo::vartype::binary) {
-            throw value_error("subspace QAOA solver: the model has " + std::to_string(model.num_variables()) +
-                              " variables; the constrained model's penalized form has " +
-                              std::to_string(cm.num_total_variables()) + " binary variables");
-        }
-        FeasibleSpace space = assignment_space(cm, pins);
-        const index_t size = space.size();
-        if (size > opts_.max_states) {
-            throw value_error("the feasible subspace has " + std::to_string(size) + " states; the subspace QAOA solver takes at most " +
-                              std::to_string(opts_.max_states) + " (subspace_solver_options::max_states)");
-        }
-        const std::uint64_t amp = opts_.single_precision ? sizeof(std::complex<float>) : sizeof(std::complex<double>);
-        check_memory(size * (2 * amp + 2 * sizeof(double)),
-                     "XY-mixer QAOA on " + std::to_string(size) + " feasible states");
-        qubo::detail::run_control control(options);
-        exec_policy pol = default_policy();
-        pol.threads = options.threads;
-        std::vector<double> costs = constrained_costs(space, cm, pol);
-        subspace_options so;
-        so.graph = opts_.graph;
-        so.form = opts_.form;
-        so.policy = pol;
-        return opts_.single_precision ? run_engine<float>(std::move(space), std::move(costs), so, cm, model, options, control)
-                                      : run_engine<double>(std::move(space), std::move(costs), so, cm, model, options, control);
-    }
+                      const qubo::solver_options& options = {}) const;
 
 private:
     template <class Real>
@@ -231,5 +207,35 @@ private:
 
     subspace_solver_options opts_;
 };
+
+#if QCOACH_HEADER_DEFINITIONS
+QCOACH_DECL qaoa_solution SubspaceQaoaSolver::run(const qubo::ConstrainedModel& cm, const qubo::BinaryQuadraticModel& model,
+                                                  std::span<const qubo::pin> pins, const qubo::solver_options& options) const {
+    if (model.num_variables() != cm.num_total_variables() || model.type() != qubo::vartype::binary) {
+        throw value_error("subspace QAOA solver: the model has " + std::to_string(model.num_variables()) +
+                          " variables; the constrained model's penalized form has " +
+                          std::to_string(cm.num_total_variables()) + " binary variables");
+    }
+    FeasibleSpace space = assignment_space(cm, pins);
+    const index_t size = space.size();
+    if (size > opts_.max_states) {
+        throw value_error("the feasible subspace has " + std::to_string(size) + " states; the subspace QAOA solver takes at most " +
+                          std::to_string(opts_.max_states) + " (subspace_solver_options::max_states)");
+    }
+    const std::uint64_t amp = opts_.single_precision ? sizeof(std::complex<float>) : sizeof(std::complex<double>);
+    check_memory(size * (2 * amp + 2 * sizeof(double)),
+                 "XY-mixer QAOA on " + std::to_string(size) + " feasible states");
+    qubo::detail::run_control control(options);
+    exec_policy pol = default_policy();
+    pol.threads = options.threads;
+    std::vector<double> costs = constrained_costs(space, cm, pol);
+    subspace_options so;
+    so.graph = opts_.graph;
+    so.form = opts_.form;
+    so.policy = pol;
+    return opts_.single_precision ? run_engine<float>(std::move(space), std::move(costs), so, cm, model, options, control)
+                                  : run_engine<double>(std::move(space), std::move(costs), so, cm, model, options, control);
+}
+#endif
 
 } // namespace qcoach::variational

@@ -44,6 +44,7 @@
 #include <string>
 #include <vector>
 
+#include "qcoach/core/config.hpp"
 #include "qcoach/core/aligned.hpp"
 #include "qcoach/core/error.hpp"
 #include "qcoach/core/memory.hpp"
@@ -157,12 +158,7 @@ public:
 
     /// @brief Anneal. Fields run in float unless double_precision is set or a coefficient is
     /// beyond float's comfortable range (|c| > 1e30, where sums could overflow).
-    solve_result solve(const BinaryQuadraticModel& model, const solver_options& options) const override {
-        double largest = std::abs(model.offset());
-        for (const double h : model.linear_biases()) largest = std::max(largest, std::abs(h));
-        model.for_each_interaction([&](var_t, var_t, double b) { largest = std::max(largest, std::abs(b)); });
-        return opts_.double_precision || largest > 1e30 ? run<double>(model, options) : run<float>(model, options);
-    }
+    solve_result solve(const BinaryQuadraticModel& model, const solver_options& options) const override;
 
 private:
     template <precision Real>
@@ -322,5 +318,14 @@ private:
 
     anneal_options opts_;
 };
+
+#if QCOACH_HEADER_DEFINITIONS
+QCOACH_DECL solve_result SimulatedAnnealingSolver::solve(const BinaryQuadraticModel& model, const solver_options& options) const {
+    double largest = std::abs(model.offset());
+    for (const double h : model.linear_biases()) largest = std::max(largest, std::abs(h));
+    model.for_each_interaction([&](var_t, var_t, double b) { largest = std::max(largest, std::abs(b)); });
+    return opts_.double_precision || largest > 1e30 ? run<double>(model, options) : run<float>(model, options);
+}
+#endif
 
 } // namespace qcoach::qubo

@@ -41,6 +41,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "qcoach/core/config.hpp"
 #include "qcoach/core/aligned.hpp"
 #include "qcoach/core/error.hpp"
 #include "qcoach/core/memory.hpp"
@@ -386,112 +387,116 @@ public:
 
     /// @brief Enumerate and return the ground states with the truncation flag.
     /// @throws value_error when the model has more than max_variables variables.
-    exact_solution enumerate(const BinaryQuadraticModel& model, const solver_options& options = {}) const {
-        const std::size_t n = model.num_variables();
-        if (n > opts_.max_variables) {
-            throw value_error("exact solver: the model has " + std::to_string(n) +
-                              " variables; exhaustive enumeration is limited to " + std::to_string(opts_.max_variables) +
-                              " (2^" + std::to_string(opts_.max_variables) +
-                              " states; raise exact_options::max_variables up to " +
-                              std::to_string(exact_hard_max_variables) + " or use a heuristic solver)");
-        }
-        detail::run_control control(options);
-        exact_solution out;
-        out.result.solver = name();
-        out.result.work_unit = "states";
-        out.result.samples = SampleSet(model.type(), n);
-
-        // The float kernel's sums would overflow past ~1e38; such models take the double one.
-        exact_kernel kernel = opts_.kernel;
-        const detail::exact_problem p = [&] {
-            auto q = detail::exact_prepare(model, kernel, opts_.low_bits);
-            if (kernel == exact_kernel::simd_float && q.scale > 1e30) {
-                kernel = exact_kernel::simd_double;
-                q = detail::exact_prepare(model, kernel, opts_.low_bits);
-            }
-            return q;
-        }();
-        const double tol = opts_.tolerance >= 0 ? opts_.tolerance : 1e-10 * p.scale;
-        const std::size_t keep = std::max(opts_.num_lowest, opts_.max_ground_states + 1);
-
-        // Blocks: fixed ranges of the Gray sequence that depend on n only (2^min(8, H/2) blocks
-        // of at least 2^(H/2) steps, so a block's start-up is paid over many steps).
-        const unsigned block_bits = static_cast<unsigned>(std::min<std::size_t>(p.H / 2, 8));
-        const std::uint64_t blocks = std::uint64_t{1} << block_bits;
-        const std::uint64_t steps = std::uint64_t{1} << (p.H - block_bits);
-        // Each block keeps at most `keep` candidates (and never more than it has states).
-        const std::uint64_t most = std::min<std::uint64_t>(static_cast<std::uint64_t>(keep) * blocks,
-                                                           std::uint64_t{1} << std::min<std::size_t>(n, 62));
-        check_memory(most * sizeof(detail::exact_candidate),
-                     "the exact solver's list of " + std::to_string(keep) + " best states per block");
-        std::vector<detail::exact_store> stores(blocks, detail::exact_store(keep));
-        std::vector<char> done(blocks, 0);
-        std::atomic<double> shared_bound{std::numeric_limits<double>::infinity()};
-        const bool use_double = kernel == exact_kernel::simd_double;
-        const auto run_block = [&](std::uint64_t b) {
-            if (control.should_stop()) return;
-            auto& store = stores[b];
-            const bool finished =
-                use_double ? detail::exact_run_block<double>(p, kernel, b * steps, (b + 1) * steps, store, shared_bound, control)
-                           : detail::exact_run_block<float>(p, kernel, b * steps, (b + 1) * steps, store, shared_bound, control);
-            if (!finished) return;
-            done[b] = 1;
-            if (!store.items().empty()) {
-                const auto best = *std::min_element(store.items().begin(), store.items().end());
-                control.offer(best.energy, sample_from_bits(model.type(), n, best.state));
-            }
-            control.unit_done();
-        };
-
-        // Block 0 first, alone: its list gives every other block a pruning bound from the start.
-        run_block(0);
-        const exec_policy policy{options.threads};
-        [[maybe_unused]] const int threads = static_cast<int>(std::min<std::uint64_t>(
-            static_cast<std::uint64_t>(policy.threads_for(index_t{1} << std::min<std::size_t>(n, 62))), blocks));
-#if defined(_OPENMP)
-#pragma omp parallel for schedule(dynamic, 1) num_threads(threads) if (threads > 1)
-#endif
-        for (std::int64_t bi = 1; bi < static_cast<std::int64_t>(blocks); ++bi) run_block(static_cast<std::uint64_t>(bi));
-
-        // Merge in block order; the order of the union does not matter after sorting.
-        std::vector<detail::exact_candidate> all;
-        std::uint64_t blocks_done = 0;
-        for (std::uint64_t b = 0; b < blocks; ++b) {
-            if (!done[b]) continue;
-            ++blocks_done;
-            all.insert(all.end(), stores[b].items().begin(), stores[b].items().end());
-        }
-        std::sort(all.begin(), all.end());
-        if (all.size() > keep) all.resize(keep);
-
-        out.complete = blocks_done == blocks;
-        out.result.work = blocks_done * steps << p.L;
-        if (!all.empty()) {
-            out.ground_energy = all.front().energy;
-            std::size_t in_band = 0;
-            while (in_band < all.size() && all[in_band].energy <= out.ground_energy + tol) ++in_band;
-            out.ground_states_truncated = in_band > opts_.max_ground_states;
-            const std::size_t ground = std::min(in_band, opts_.max_ground_states);
-            for (std::size_t k = 0; k < all.size(); ++k) {
-                if (k >= ground && k >= opts_.num_lowest) break;
-                const auto sample = sample_from_bits(model.type(), n, all[k].state);
-                out.result.samples.add(sample, model.energy_unchecked(sample));
-                if (k < ground) out.ground_states.push_back(sample);
-            }
-            // Reported on the caller's model (the enumeration ran on the binary form).
-            out.ground_energy = std::numeric_limits<double>::infinity();
-            for (const auto& g : out.ground_states) out.ground_energy = std::min(out.ground_energy, model.energy_unchecked(g));
-        }
-        control.finish(out.result);
-        if (!out.result.samples.empty()) {
-            out.result.best_energy = out.result.samples.best().energy;
-            out.result.best_sample = out.result.samples.best().sample;
-        }
-        return out;
-    }
+    exact_solution enumerate(const BinaryQuadraticModel& model, const solver_options& options = {}) const;
 
 private:
     exact_options opts_;
 };
+
+#if QCOACH_HEADER_DEFINITIONS
+QCOACH_DECL exact_solution ExactSolver::enumerate(const BinaryQuadraticModel& model, const solver_options& options) const {
+    const std::size_t n = model.num_variables();
+    if (n > opts_.max_variables) {
+        throw value_error("exact solver: the model has " + std::to_string(n) +
+                          " variables; exhaustive enumeration is limited to " + std::to_string(opts_.max_variables) +
+                          " (2^" + std::to_string(opts_.max_variables) +
+                          " states; raise exact_options::max_variables up to " +
+                          std::to_string(exact_hard_max_variables) + " or use a heuristic solver)");
+    }
+    detail::run_control control(options);
+    exact_solution out;
+    out.result.solver = name();
+    out.result.work_unit = "states";
+    out.result.samples = SampleSet(model.type(), n);
+
+    // The float kernel's sums would overflow past ~1e38; such models take the double one.
+    exact_kernel kernel = opts_.kernel;
+    const detail::exact_problem p = [&] {
+        auto q = detail::exact_prepare(model, kernel, opts_.low_bits);
+        if (kernel == exact_kernel::simd_float && q.scale > 1e30) {
+            kernel = exact_kernel::simd_double;
+            q = detail::exact_prepare(model, kernel, opts_.low_bits);
+        }
+        return q;
+    }();
+    const double tol = opts_.tolerance >= 0 ? opts_.tolerance : 1e-10 * p.scale;
+    const std::size_t keep = std::max(opts_.num_lowest, opts_.max_ground_states + 1);
+
+    // Blocks: fixed ranges of the Gray sequence that depend on n only (2^min(8, H/2) blocks
+    // of at least 2^(H/2) steps, so a block's start-up is paid over many steps).
+    const unsigned block_bits = static_cast<unsigned>(std::min<std::size_t>(p.H / 2, 8));
+    const std::uint64_t blocks = std::uint64_t{1} << block_bits;
+    const std::uint64_t steps = std::uint64_t{1} << (p.H - block_bits);
+    // Each block keeps at most `keep` candidates (and never more than it has states).
+    const std::uint64_t most = std::min<std::uint64_t>(static_cast<std::uint64_t>(keep) * blocks,
+                                                       std::uint64_t{1} << std::min<std::size_t>(n, 62));
+    check_memory(most * sizeof(detail::exact_candidate),
+                 "the exact solver's list of " + std::to_string(keep) + " best states per block");
+    std::vector<detail::exact_store> stores(blocks, detail::exact_store(keep));
+    std::vector<char> done(blocks, 0);
+    std::atomic<double> shared_bound{std::numeric_limits<double>::infinity()};
+    const bool use_double = kernel == exact_kernel::simd_double;
+    const auto run_block = [&](std::uint64_t b) {
+        if (control.should_stop()) return;
+        auto& store = stores[b];
+        const bool finished =
+            use_double ? detail::exact_run_block<double>(p, kernel, b * steps, (b + 1) * steps, store, shared_bound, control)
+                       : detail::exact_run_block<float>(p, kernel, b * steps, (b + 1) * steps, store, shared_bound, control);
+        if (!finished) return;
+        done[b] = 1;
+        if (!store.items().empty()) {
+            const auto best = *std::min_element(store.items().begin(), store.items().end());
+            control.offer(best.energy, sample_from_bits(model.type(), n, best.state));
+        }
+        control.unit_done();
+    };
+
+    // Block 0 first, alone: its list gives every other block a pruning bound from the start.
+    run_block(0);
+    const exec_policy policy{options.threads};
+    [[maybe_unused]] const int threads = static_cast<int>(std::min<std::uint64_t>(
+        static_cast<std::uint64_t>(policy.threads_for(index_t{1} << std::min<std::size_t>(n, 62))), blocks));
+#if defined(_OPENMP)
+#pragma omp parallel for schedule(dynamic, 1) num_threads(threads) if (threads > 1)
+#endif
+    for (std::int64_t bi = 1; bi < static_cast<std::int64_t>(blocks); ++bi) run_block(static_cast<std::uint64_t>(bi));
+
+    // Merge in block order; the order of the union does not matter after sorting.
+    std::vector<detail::exact_candidate> all;
+    std::uint64_t blocks_done = 0;
+    for (std::uint64_t b = 0; b < blocks; ++b) {
+        if (!done[b]) continue;
+        ++blocks_done;
+        all.insert(all.end(), stores[b].items().begin(), stores[b].items().end());
+    }
+    std::sort(all.begin(), all.end());
+    if (all.size() > keep) all.resize(keep);
+
+    out.complete = blocks_done == blocks;
+    out.result.work = blocks_done * steps << p.L;
+    if (!all.empty()) {
+        out.ground_energy = all.front().energy;
+        std::size_t in_band = 0;
+        while (in_band < all.size() && all[in_band].energy <= out.ground_energy + tol) ++in_band;
+        out.ground_states_truncated = in_band > opts_.max_ground_states;
+        const std::size_t ground = std::min(in_band, opts_.max_ground_states);
+        for (std::size_t k = 0; k < all.size(); ++k) {
+            if (k >= ground && k >= opts_.num_lowest) break;
+            const auto sample = sample_from_bits(model.type(), n, all[k].state);
+            out.result.samples.add(sample, model.energy_unchecked(sample));
+            if (k < ground) out.ground_states.push_back(sample);
+        }
+        // Reported on the caller's model (the enumeration ran on the binary form).
+        out.ground_energy = std::numeric_limits<double>::infinity();
+        for (const auto& g : out.ground_states) out.ground_energy = std::min(out.ground_energy, model.energy_unchecked(g));
+    }
+    control.finish(out.result);
+    if (!out.result.samples.empty()) {
+        out.result.best_energy = out.result.samples.best().energy;
+        out.result.best_sample = out.result.samples.best().sample;
+    }
+    return out;
+}
+#endif
 
 } // namespace qcoach::qubo

@@ -50,6 +50,7 @@
 #include <omp.h>
 #endif
 
+#include "qcoach/core/config.hpp"
 #include "qcoach/core/error.hpp"
 #include "qcoach/core/parallel.hpp"
 #include "qcoach/core/rng.hpp"
@@ -107,100 +108,7 @@ public:
 
     /// @brief Minimize `model`. options.reads = number of restarts (0: default_restarts, or
     /// unlimited when a time limit is set); options.sweeps is not used and must be 0.
-    solve_result solve(const BinaryQuadraticModel& model, const solver_options& options) const override {
-        detail::run_control rc(options);
-        if (options.sweeps != 0) {
-            throw value_error("tabu search has no sweeps (got sweeps = " + std::to_string(options.sweeps) +
-                              "); set reads (restarts) or moves_per_variable instead");
-        }
-        const std::size_t n = model.num_variables();
-        const resolved r = resolve(n, model.num_interactions());
-        solve_result out;
-        out.solver = name();
-        out.work_unit = "moves";
-        out.samples = SampleSet(model.type(), n);
-        if (n == 0) {
-            out.samples.add({}, model.offset(), 1);
-            rc.finish(out);
-            out.best_energy = model.offset();
-            return out;
-        }
-        const CsrModel<Real> csr(model);
-        std::size_t total = options.reads;
-        if (total == 0) total = options.time_limit_s > 0 ? std::numeric_limits<std::size_t>::max() : default_restarts;
-
-        int threads = options.threads > 0 ? options.threads : available_threads();
-        threads = static_cast<int>(std::min<std::size_t>(static_cast<std::size_t>(std::max(threads, 1)), r.round));
-        std::vector<std::unique_ptr<detail::tabu_engine<Real>>> engines;
-        std::vector<std::vector<var_t>> orders(static_cast<std::size_t>(threads), std::vector<var_t>(n));
-        for (int t = 0; t < threads; ++t) {
-            engines.push_back(std::make_unique<detail::tabu_engine<Real>>(csr));
-            engines.back()->set_path(params_.path);
-        }
-
-        std::vector<elite> pool;
-        std::vector<restart_result> results(r.round);
-        const auto stop = [&rc] { return rc.should_stop(); };
-        const auto on_best = [&rc](double e, std::span<const std::int8_t> x) { rc.offer(e, x); };
-        std::uint64_t work = 0;
-        for (std::size_t first = 0; first < total && !rc.should_stop(); first += r.round) {
-            const auto count = static_cast<std::int64_t>(std::min(r.round, total - first));
-            const bool from_pool = !pool.empty();
-#if defined(_OPENMP)
-#pragma omp parallel for num_threads(threads) schedule(dynamic, 1) if (threads > 1)
-#endif
-            for (std::int64_t j = 0; j < count; ++j) {
-#if defined(_OPENMP)
-                const auto t = static_cast<std::size_t>(omp_get_thread_num());
-#else
-                const std::size_t t = 0;
-#endif
-                auto& eng = *engines[t];
-                const std::uint64_t k = first + static_cast<std::uint64_t>(j);
-                Rng rng = Rng::stream(options.seed, k);
-                restart_result& res = results[static_cast<std::size_t>(j)];
-                res.moves = 0;
-                if (!from_pool) {
-                    eng.randomize(rng);
-                } else {
-                    eng.load(pool[rng.below(pool.size())].sample);
-                    res.moves += perturb(eng, orders[t], r, rng);
-                }
-                res.moves += eng.descend();
-                eng.remember_best();
-                on_best(eng.best_energy(), eng.best_sample());
-                if (!rc.should_stop()) {
-                    auto& order = orders[t];
-                    const auto kick = [&order, &r](detail::tabu_engine<Real>& e, Rng& g) {
-                        e.load(e.best_sample());
-                        return perturb(e, order, r, g) + e.descend();
-                    };
-                    res.moves += eng.search(r.search, rng, stop, on_best, kick).moves;
-                }
-                res.sample.assign(eng.best_sample().begin(), eng.best_sample().end());
-                res.energy = model.energy_unchecked(res.sample);
-            }
-            // Merge in restart order: the pool and the sample set do not depend on which thread
-            // ran which restart.
-            for (std::int64_t j = 0; j < count; ++j) {
-                restart_result& res = results[static_cast<std::size_t>(j)];
-                out.samples.add(res.sample, res.energy);
-                work += res.moves;
-                admit(pool, res, r.elite);
-            }
-            rc.unit_done(static_cast<std::size_t>(count));
-        }
-        rc.finish(out);
-        out.work = work;
-        // The sample set holds every restart's best, with energies recomputed from the model:
-        // its first entry is the result (deterministic even when two threads tie). A time limit
-        // too short for one round leaves it empty, as the other solvers do.
-        if (out.samples.empty()) return out;
-        const sample_entry& best = out.samples.best();
-        out.best_energy = best.energy;
-        out.best_sample = best.sample;
-        return out;
-    }
+    solve_result solve(const BinaryQuadraticModel& model, const solver_options& options) const override;
 
 private:
     struct elite {
@@ -299,5 +207,109 @@ private:
 
     tabu_params params_{};
 };
+
+#if QCOACH_HEADER_DEFINITIONS
+template <precision Real>
+solve_result TabuSolver<Real>::solve(const BinaryQuadraticModel& model, const solver_options& options) const {
+    detail::run_control rc(options);
+    if (options.sweeps != 0) {
+        throw value_error("tabu search has no sweeps (got sweeps = " + std::to_string(options.sweeps) +
+                          "); set reads (restarts) or moves_per_variable instead");
+    }
+    const std::size_t n = model.num_variables();
+    const resolved r = resolve(n, model.num_interactions());
+    solve_result out;
+    out.solver = name();
+    out.work_unit = "moves";
+    out.samples = SampleSet(model.type(), n);
+    if (n == 0) {
+        out.samples.add({}, model.offset(), 1);
+        rc.finish(out);
+        out.best_energy = model.offset();
+        return out;
+    }
+    const CsrModel<Real> csr(model);
+    std::size_t total = options.reads;
+    if (total == 0) total = options.time_limit_s > 0 ? std::numeric_limits<std::size_t>::max() : default_restarts;
+
+    int threads = options.threads > 0 ? options.threads : available_threads();
+    threads = static_cast<int>(std::min<std::size_t>(static_cast<std::size_t>(std::max(threads, 1)), r.round));
+    std::vector<std::unique_ptr<detail::tabu_engine<Real>>> engines;
+    std::vector<std::vector<var_t>> orders(static_cast<std::size_t>(threads), std::vector<var_t>(n));
+    for (int t = 0; t < threads; ++t) {
+        engines.push_back(std::make_unique<detail::tabu_engine<Real>>(csr));
+        engines.back()->set_path(params_.path);
+    }
+
+    std::vector<elite> pool;
+    std::vector<restart_result> results(r.round);
+    const auto stop = [&rc] { return rc.should_stop(); };
+    const auto on_best = [&rc](double e, std::span<const std::int8_t> x) { rc.offer(e, x); };
+    std::uint64_t work = 0;
+    for (std::size_t first = 0; first < total && !rc.should_stop(); first += r.round) {
+        const auto count = static_cast<std::int64_t>(std::min(r.round, total - first));
+        const bool from_pool = !pool.empty();
+#if defined(_OPENMP)
+#pragma omp parallel for num_threads(threads) schedule(dynamic, 1) if (threads > 1)
+#endif
+        for (std::int64_t j = 0; j < count; ++j) {
+#if defined(_OPENMP)
+            const auto t = static_cast<std::size_t>(omp_get_thread_num());
+#else
+            const std::size_t t = 0;
+#endif
+            auto& eng = *engines[t];
+            const std::uint64_t k = first + static_cast<std::uint64_t>(j);
+            Rng rng = Rng::stream(options.seed, k);
+            restart_result& res = results[static_cast<std::size_t>(j)];
+            res.moves = 0;
+            if (!from_pool) {
+                eng.randomize(rng);
+            } else {
+                eng.load(pool[rng.below(pool.size())].sample);
+                res.moves += perturb(eng, orders[t], r, rng);
+            }
+            res.moves += eng.descend();
+            eng.remember_best();
+            on_best(eng.best_energy(), eng.best_sample());
+            if (!rc.should_stop()) {
+                auto& order = orders[t];
+                const auto kick = [&order, &r](detail::tabu_engine<Real>& e, Rng& g) {
+                    e.load(e.best_sample());
+                    return perturb(e, order, r, g) + e.descend();
+                };
+                res.moves += eng.search(r.search, rng, stop, on_best, kick).moves;
+            }
+            res.sample.assign(eng.best_sample().begin(), eng.best_sample().end());
+            res.energy = model.energy_unchecked(res.sample);
+        }
+        // Merge in restart order: the pool and the sample set do not depend on which thread
+        // ran which restart.
+        for (std::int64_t j = 0; j < count; ++j) {
+            restart_result& res = results[static_cast<std::size_t>(j)];
+            out.samples.add(res.sample, res.energy);
+            work += res.moves;
+            admit(pool, res, r.elite);
+        }
+        rc.unit_done(static_cast<std::size_t>(count));
+    }
+    rc.finish(out);
+    out.work = work;
+    // The sample set holds every restart's best, with energies recomputed from the model:
+    // its first entry is the result (deterministic even when two threads tie). A time limit
+    // too short for one round leaves it empty, as the other solvers do.
+    if (out.samples.empty()) return out;
+    const sample_entry& best = out.samples.best();
+    out.best_energy = best.energy;
+    out.best_sample = best.sample;
+    return out;
+}
+#endif
+
+// Under separate compilation (core/config.hpp) both precisions come from the source file.
+#ifdef QCOACH_SEPARATE_COMPILATION
+extern template class TabuSolver<float>;
+extern template class TabuSolver<double>;
+#endif
 
 } // namespace qcoach::qubo

@@ -59,6 +59,7 @@
 #include <omp.h>
 #endif
 
+#include "qcoach/core/config.hpp"
 #include "qcoach/core/error.hpp"
 #include "qcoach/core/parallel.hpp"
 #include "qcoach/core/rng.hpp"
@@ -124,45 +125,7 @@ public:
     std::string name() const override { return "tempering"; }
     const tempering_params& params() const noexcept { return params_; }
 
-    solve_result solve(const BinaryQuadraticModel& model, const solver_options& options) const override {
-        const std::size_t n = model.num_variables();
-        const std::size_t ensembles = std::max<std::size_t>(1, options.reads);
-        const bool open_ended = options.sweeps == 0 && options.time_limit_s > 0;
-        const std::size_t sweeps = options.sweeps != 0 ? options.sweeps
-                                   : open_ended       ? std::numeric_limits<std::size_t>::max()
-                                                      : default_sweeps;
-        detail::run_control rc(options, open_ended ? 0 : ensembles * sweeps);
-        solve_result out;
-        out.solver = name();
-        out.work_unit = "flip attempts";
-        out.samples = SampleSet(model.type(), n);
-        if (n == 0) {
-            out.samples.add({}, model.offset(), ensembles);
-            rc.finish(out);
-            out.best_energy = model.offset();
-            return out;
-        }
-        const CsrModel<Real> csr(model);
-        const setup s = prepare(csr, sweeps);
-        // Below the library's serial cutoff a round is too short to share: threads would spend
-        // more time meeting at the barrier than sweeping.
-        exec_policy policy;
-        policy.threads = options.threads;
-        const auto round_work = static_cast<index_t>(s.replicas * (n + 2 * csr.num_interactions()));
-        int threads = policy.threads_for(round_work);
-        threads = static_cast<int>(std::min<std::size_t>(static_cast<std::size_t>(std::max(threads, 1)), s.replicas + 1));
-        for (std::size_t e = 0; e < ensembles && !rc.should_stop(); ++e) {
-            ensemble_result r = run_ensemble(model, csr, s, options.seed, e, sweeps, threads, rc);
-            out.samples.add(r.sample, r.energy);
-            out.work += r.work;
-        }
-        rc.finish(out);
-        if (!out.samples.empty()) {
-            out.best_energy = out.samples.best().energy;
-            out.best_sample = out.samples.best().sample;
-        }
-        return out;
-    }
+    solve_result solve(const BinaryQuadraticModel& model, const solver_options& options) const override;
 
     /// @brief The ladder a run on `model` starts from (before adaptation), hot to cold.
     std::vector<double> initial_ladder(const BinaryQuadraticModel& model) const {
@@ -452,5 +415,54 @@ private:
 
     tempering_params params_{};
 };
+
+#if QCOACH_HEADER_DEFINITIONS
+template <precision Real>
+solve_result TemperingSolver<Real>::solve(const BinaryQuadraticModel& model, const solver_options& options) const {
+    const std::size_t n = model.num_variables();
+    const std::size_t ensembles = std::max<std::size_t>(1, options.reads);
+    const bool open_ended = options.sweeps == 0 && options.time_limit_s > 0;
+    const std::size_t sweeps = options.sweeps != 0 ? options.sweeps
+                               : open_ended       ? std::numeric_limits<std::size_t>::max()
+                                                  : default_sweeps;
+    detail::run_control rc(options, open_ended ? 0 : ensembles * sweeps);
+    solve_result out;
+    out.solver = name();
+    out.work_unit = "flip attempts";
+    out.samples = SampleSet(model.type(), n);
+    if (n == 0) {
+        out.samples.add({}, model.offset(), ensembles);
+        rc.finish(out);
+        out.best_energy = model.offset();
+        return out;
+    }
+    const CsrModel<Real> csr(model);
+    const setup s = prepare(csr, sweeps);
+    // Below the library's serial cutoff a round is too short to share: threads would spend
+    // more time meeting at the barrier than sweeping.
+    exec_policy policy;
+    policy.threads = options.threads;
+    const auto round_work = static_cast<index_t>(s.replicas * (n + 2 * csr.num_interactions()));
+    int threads = policy.threads_for(round_work);
+    threads = static_cast<int>(std::min<std::size_t>(static_cast<std::size_t>(std::max(threads, 1)), s.replicas + 1));
+    for (std::size_t e = 0; e < ensembles && !rc.should_stop(); ++e) {
+        ensemble_result r = run_ensemble(model, csr, s, options.seed, e, sweeps, threads, rc);
+        out.samples.add(r.sample, r.energy);
+        out.work += r.work;
+    }
+    rc.finish(out);
+    if (!out.samples.empty()) {
+        out.best_energy = out.samples.best().energy;
+        out.best_sample = out.samples.best().sample;
+    }
+    return out;
+}
+#endif
+
+// Under separate compilation (core/config.hpp) both precisions come from the source file.
+#ifdef QCOACH_SEPARATE_COMPILATION
+extern template class TemperingSolver<float>;
+extern template class TemperingSolver<double>;
+#endif
 
 } // namespace qcoach::qubo
