@@ -1,6 +1,7 @@
 // qasm_run: run an OpenQASM 2.0 file on the qcoach statevector simulator and print the result
 // as JSON (amplitudes, probabilities or measurement counts). See README.md.
-#include <qcoach/qcoach.hpp>
+#include <qcoach/circuit/circuit.hpp>
+#include <qcoach/statevector/statevector.hpp>
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
